@@ -96,11 +96,15 @@ class TaskTypeSpec:
 
     def pre_human_task_lambda_arn(self, region: str) -> str:
         """``PreHumanTaskLambdaArn`` (AWS-owned) for ``region``; raises ``KeyError`` if unsupported."""
-        return f"arn:aws:lambda:{region}:{PRE_ACS_ACCOUNT_BY_REGION[region]}:function:PRE-{self.lambda_suffix}"
+        return (
+            f"arn:aws:lambda:{region}:{PRE_ACS_ACCOUNT_BY_REGION[region]}:function:PRE-{self.lambda_suffix}"
+        )
 
     def annotation_consolidation_lambda_arn(self, region: str) -> str:
         """``AnnotationConsolidationLambdaArn`` (AWS-owned) for ``region``; ``KeyError`` if unsupported."""
-        return f"arn:aws:lambda:{region}:{PRE_ACS_ACCOUNT_BY_REGION[region]}:function:ACS-{self.lambda_suffix}"
+        return (
+            f"arn:aws:lambda:{region}:{PRE_ACS_ACCOUNT_BY_REGION[region]}:function:ACS-{self.lambda_suffix}"
+        )
 
 
 TASK_TYPES: dict[TaskType, TaskTypeSpec] = {

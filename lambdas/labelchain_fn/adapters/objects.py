@@ -1,0 +1,113 @@
+"""S3 objects: manifests read as a stream of lines, artifacts written, memory kept flat.
+
+A manifest may hold 100,000 lines; nothing here holds a whole file in memory: reads go chunk by chunk and
+the normalised manifest is spooled to a temporary file before it is uploaded.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from botocore.exceptions import ClientError
+
+from labelchain_fn.adapters import clients
+from labelchain_fn.core.errors import ManifestNotFound
+from labelchain_fn.core.manifest import split_lines
+
+CHUNK_BYTES = 64 * 1024
+_NOT_FOUND = ("NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404", "NotFound")
+
+
+def _not_found(err: ClientError, bucket: str, key: str, version_id: str | None) -> ManifestNotFound | None:
+    code = str(err.response.get("Error", {}).get("Code", ""))
+    # A malformed version ID is as absent as a deleted one.
+    if code in _NOT_FOUND or (code == "InvalidArgument" and version_id):
+        version = f" (version {version_id})" if version_id else ""
+        return ManifestNotFound(f"s3://{bucket}/{key}{version} does not exist: {code}")
+    return None
+
+
+class Objects:
+    """S3 reads and writes on one client.
+
+    Parameters
+    ----------
+    client : boto3 S3 client; default the shared client.
+    """
+
+    def __init__(self, client: Any | None = None) -> None:
+        self.client = client or clients.client("s3")
+
+    def head(self, bucket: str, key: str, version_id: str | None = None) -> dict[str, Any]:
+        """``{"versionId", "etag", "contentLength"}`` of an object (``versionId`` is ``None`` when the bucket
+        is not versioned; ``etag`` without quotes). Raises ``ManifestNotFound``."""
+        args = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
+        try:
+            response = self.client.head_object(**args)
+        except ClientError as err:
+            missing = _not_found(err, bucket, key, version_id)
+            if missing is None:
+                raise
+            raise missing from err
+        version = response.get("VersionId")
+        return {
+            "versionId": version if version and version != "null" else None,
+            "etag": str(response.get("ETag", "")).strip('"') or None,
+            "contentLength": int(response.get("ContentLength", 0)),
+        }
+
+    def iter_lines(
+        self, bucket: str, key: str, version_id: str | None = None, max_line_bytes: int = 100_000
+    ) -> Iterator[bytes]:
+        """Stream the lines of an object (without line breaks), ``CHUNK_BYTES`` at a time.
+
+        Parameters
+        ----------
+        version_id : default ``None`` (the current version).
+        max_line_bytes : default 100,000; a longer line is cut there instead of buffered whole
+            (see :func:`labelchain_fn.core.manifest.split_lines`).
+
+        Raises
+        ------
+        ManifestNotFound
+            When the object or the version does not exist (raised by the first ``next()``).
+        """
+        args = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
+        try:
+            body = self.client.get_object(**args)["Body"]
+        except ClientError as err:
+            missing = _not_found(err, bucket, key, version_id)
+            if missing is None:
+                raise
+            raise missing from err
+        try:
+            yield from split_lines(body.iter_chunks(CHUNK_BYTES), max_line_bytes)
+        finally:
+            body.close()
+
+    def put_bytes(self, bucket: str, key: str, data: bytes, content_type: str) -> str:
+        """Write a small object; returns its ``s3://`` URI."""
+        self.client.put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+        return f"s3://{bucket}/{key}"
+
+    def upload_file(self, fileobj: IO[bytes], bucket: str, key: str, content_type: str) -> str:
+        """Upload a file object with the managed (multipart) transfer; returns its ``s3://`` URI."""
+        fileobj.seek(0)
+        self.client.upload_fileobj(fileobj, bucket, key, ExtraArgs={"ContentType": content_type})
+        return f"s3://{bucket}/{key}"
+
+
+@contextmanager
+def spool(lines: Iterable[bytes]) -> Iterator[IO[bytes]]:
+    """Write ``lines`` to an anonymous temporary file and yield it rewound; the file is gone afterwards.
+
+    The file lives on the Lambda's ``/tmp`` rather than in memory, so a large manifest costs disk, not RAM.
+    """
+    with tempfile.TemporaryFile() as handle:
+        for line in lines:
+            handle.write(line)
+        handle.seek(0)
+        yield handle

@@ -1,0 +1,83 @@
+"""JobStateChanged: the EventBridge "SageMaker Ground Truth Labeling Job State Change" event of a job that
+ended resumes the execution waiting on the job's task token.
+
+The event carries only the status, so a failed job is described for its ``FailureReason``. Jobs that are not
+the pipeline's (another prefix, or no record) are ignored; a repeated event finds ``callbackSent`` set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from labelchain_fn.adapters.callbacks import Callbacks
+from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.labeling import LabelingJobs
+from labelchain_fn.adapters.settings import TABLE_NAME, get_settings
+from labelchain_fn.core.callbacks import TERMINAL_STATUSES
+from labelchain_fn.core.errors import InputInvalid
+from labelchain_fn.core.naming import job_name_from_arn
+from labelchain_fn.handlers.delivery import SENT, deliver_callback
+from labelchain_fn.handlers.shared import logger, metrics, now_iso, tracer
+
+REQUIRED = (TABLE_NAME,)
+IGNORED = "ignored"
+
+
+def job_state_changed(
+    event: Mapping[str, Any],
+    *,
+    job_name_prefix: str,
+    store: JobStore,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    now: str,
+) -> dict[str, Any]:
+    """Handle one state-change event.
+
+    Parameters
+    ----------
+    job_name_prefix : the deployment's job-name prefix; ``""`` checks the record only.
+
+    Returns
+    -------
+    dict
+        ``{"labelingJobName", "labelingJobStatus", "outcome"}``; ``outcome`` is ``"ignored"`` or one of the
+        :func:`~labelchain_fn.handlers.delivery.deliver_callback` outcomes.
+    """
+    resources = event.get("resources") or []
+    status = str((event.get("detail") or {}).get("LabelingJobStatus", ""))
+    try:
+        name = job_name_from_arn(str(resources[0])) if resources else ""
+    except InputInvalid:  # not a labeling-job resource: not ours
+        name = ""
+    result = {"labelingJobName": name, "labelingJobStatus": status, "outcome": IGNORED}
+    if not name or status not in TERMINAL_STATUSES:
+        return result
+    if job_name_prefix and not name.startswith(f"{job_name_prefix}-"):
+        return result
+    item = store.get_job(name)
+    if item is None:
+        return result
+    reason = labeling.describe(name).get("FailureReason") if status == "Failed" else None
+    result["outcome"] = deliver_callback(item, status, reason, store=store, callbacks=callbacks, now=now)
+    logger.info("labeling job ended", extra=result)
+    return result
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda entry point ``labelchain_fn.handlers.job_state_changed.handler``."""
+    settings = get_settings().require(*REQUIRED)
+    result = job_state_changed(
+        event,
+        job_name_prefix=settings.job_name_prefix,
+        store=JobStore(settings.table_name),
+        labeling=LabelingJobs(),
+        callbacks=Callbacks(),
+        now=now_iso(),
+    )
+    metrics.add_metric(name="CallbacksSent", unit="Count", value=1 if result["outcome"] == SENT else 0)
+    return result

@@ -1,0 +1,206 @@
+"""Prepare (first state): validate the uploaded manifest and write the job item(s) of the batch.
+
+Everything that can be wrong with the input is checked before the upload is claimed, so a failed attempt
+(bad manifest, unknown warm-start job) can be retried with a corrected console input. After the claim the
+steps are idempotent for the same execution (Step Functions may re-invoke Prepare), and a second execution
+for the same upload returns ``{"duplicate": true}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.labeling import LabelingJobs
+from labelchain_fn.adapters.objects import Objects, spool
+from labelchain_fn.adapters.settings import (
+    ARTIFACTS_BUCKET,
+    CHAINS_PARAMETER_NAME,
+    GROUND_TRUTH_ROLE_ARN,
+    INPUT_BUCKET,
+    JOB_NAME_PREFIX,
+    OUTPUT_BUCKET,
+    TABLE_NAME,
+    Settings,
+    get_settings,
+    load_chains,
+)
+from labelchain_fn.core import records
+from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.errors import SourceBucketNotAllowed
+from labelchain_fn.core.inputs import parse_execution_input
+from labelchain_fn.core.manifest import ManifestRules, ManifestValidator
+from labelchain_fn.core.naming import batch_hash, labeling_job_name
+from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
+from labelchain_fn.handlers.prepare_steps import (
+    configured_chain,
+    find_warm_start,
+    job_items,
+    write_artifacts,
+    write_job_items,
+)
+from labelchain_fn.handlers.shared import (
+    CHAIN_DIMENSION,
+    account_of,
+    expires_at,
+    logger,
+    metrics,
+    now_iso,
+    tracer,
+)
+
+REQUIRED = (
+    TABLE_NAME,
+    CHAINS_PARAMETER_NAME,
+    INPUT_BUCKET,
+    ARTIFACTS_BUCKET,
+    OUTPUT_BUCKET,
+    GROUND_TRUTH_ROLE_ARN,
+    JOB_NAME_PREFIX,
+)
+
+
+def prepare(
+    event: Mapping[str, Any],
+    *,
+    settings: Settings,
+    chains: Mapping[str, ChainConfig],
+    store: JobStore,
+    objects: Objects,
+    labeling: LabelingJobs,
+    now: str,
+    account: str | None,
+) -> dict[str, Any]:
+    """Run Prepare for ``{"input", "executionArn", "executionName"}``; returns the ``$.prepared`` output.
+
+    Raises
+    ------
+    InputInvalid, UnknownChain, ManifestNotFound, ManifestInvalid, ManifestTooSmall, SourceBucketNotAllowed,
+    WarmStartJobNotFound, WarmStartModelInvalid, WarmStartModelIncompatible, LabelingJobRequestInvalid,
+    LabelingJobNameConflict
+    """
+    execution_arn = str(event["executionArn"])
+    batch = parse_execution_input(event.get("input"))  # type: ignore[arg-type]
+    chain = configured_chain(batch.chain, chains)
+    allowed = frozenset({settings.input_bucket, *settings.allowed_source_buckets})
+    if batch.bucket not in allowed:
+        raise SourceBucketNotAllowed(
+            f"manifest bucket {batch.bucket!r} is not allowed ({', '.join(sorted(allowed))})"
+        )
+    version_id, etag = batch.version_id, batch.etag
+    if not batch.identity:  # console input: pin the version read now, so the batch hash names it
+        head = objects.head(batch.bucket, batch.key)
+        version_id, etag = head["versionId"], head["etag"]
+    identity = version_id or etag or ""
+    rules = ManifestRules(
+        source_key=chain.spec.source_key,
+        allowed_buckets=allowed,
+        min_objects=MIN_AUTO_LABELING_OBJECTS if chain.auto_labeling else 0,
+        max_objects=chain.spec.max_input_objects,
+    )
+    validator = ManifestValidator(rules)
+    lines = objects.iter_lines(batch.bucket, batch.key, version_id, rules.max_line_bytes)
+    with spool(validator.normalized_lines(lines)) as manifest:
+        stats = validator.finish()
+        warm = find_warm_start(
+            batch.warm_start or chain.warm_start,
+            chain=chain,
+            store=store,
+            labeling=labeling,
+            region=settings.region,
+            account=account,
+        )
+        control = batch.control if batch.control is not None else chain.control
+
+        upload_key = records.upload_key(batch.bucket, batch.key, identity)
+        source = {"bucket": batch.bucket, "key": batch.key, "versionId": version_id, "etag": etag}
+        claim = store.claim_upload(
+            {
+                **upload_key,
+                **{k: v for k, v in source.items() if v is not None},
+                "executionArn": execution_arn,
+                "chain": chain.name,
+                "status": "CLAIMED",
+                "createdAt": now,
+                "expiresAt": expires_at(now, settings.record_ttl_days),
+            }
+        )
+        if not claim.owned:
+            logger.info("duplicate upload", extra={"claimedBy": claim.item.get("executionArn"), **source})
+            return {
+                "duplicate": True,
+                "chain": chain.name,
+                "sequence": int(claim.item.get("sequence") or 0),
+                "control": False,
+                "jobs": {},
+                "duplicateOf": claim.item.get("executionArn"),
+            }
+        sequence = (
+            int(claim.item["sequence"])
+            if "sequence" in claim.item
+            else store.record_upload_sequence(upload_key, store.reserve_sequence(chain.name))
+        )
+        digest = batch_hash(batch.bucket, batch.key, identity)
+        roles = ("main", "control") if control else ("main",)
+        names = {
+            role: labeling_job_name(settings.job_name_prefix, chain.name, sequence, digest, role)
+            for role in roles
+        }
+        artifacts = write_artifacts(
+            objects,
+            bucket=settings.artifacts_bucket,
+            chain=chain,
+            labeling_job_name=names["main"],
+            manifest=manifest,
+        )
+
+    items = job_items(
+        chain=chain,
+        settings=settings,
+        names=names,
+        sequence=sequence,
+        warm=warm,
+        artifacts=artifacts,
+        source=source,
+        object_count=stats.object_count,
+        execution_arn=execution_arn,
+        now=now,
+    )
+    write_job_items(items, store, execution_arn)
+    store.mark_upload(upload_key, "PREPARED")
+    logger.info(
+        "batch prepared", extra={"jobs": names, "objects": stats.object_count, "warmStart": warm.reason}
+    )
+    return {
+        "duplicate": False,
+        "chain": chain.name,
+        "sequence": sequence,
+        "control": control,
+        "jobs": {role: {"labelingJobName": name} for role, name in names.items()},
+        "objectCount": stats.object_count,
+        "warmStart": warm.to_item(),
+    }
+
+
+@logger.inject_lambda_context(log_event=True)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda entry point ``labelchain_fn.handlers.prepare.handler``."""
+    settings = get_settings().require(*REQUIRED)
+    result = prepare(
+        event,
+        settings=settings,
+        chains=load_chains(),
+        store=JobStore(settings.table_name),
+        objects=Objects(),
+        labeling=LabelingJobs(),
+        now=now_iso(),
+        account=account_of(context),
+    )
+    metrics.add_dimension(name=CHAIN_DIMENSION, value=result["chain"])
+    metrics.add_metric(
+        name="DuplicateUploads" if result["duplicate"] else "BatchesPrepared", unit="Count", value=1
+    )
+    return result

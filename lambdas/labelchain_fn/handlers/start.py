@@ -1,0 +1,101 @@
+"""StartJob (``lambda:invoke.waitForTaskToken``): create the labeling job and store the task token.
+
+The job name is deterministic, so a retried StartJob meets its own job (``ResourceInUse``) and adopts it;
+a job of that name created from another manifest is a conflict. The execution then waits until
+JobStateChanged or Monitor sends the callback; if the job already ended (an earlier attempt created it and
+crashed), the callback is sent here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from labelchain_fn.adapters.callbacks import Callbacks
+from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.labeling import EXISTS, LabelingJobs
+from labelchain_fn.adapters.settings import TABLE_NAME, get_settings
+from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNameConflict
+from labelchain_fn.handlers.delivery import deliver_callback
+from labelchain_fn.handlers.shared import logger, metrics, now_iso, tracer
+
+REQUIRED = (TABLE_NAME,)
+
+
+def _manifest_of(request: Mapping[str, Any]) -> str | None:
+    return (((request.get("InputConfig") or {}).get("DataSource") or {}).get("S3DataSource") or {}).get(
+        "ManifestS3Uri"
+    )
+
+
+def start(
+    event: Mapping[str, Any], *, store: JobStore, labeling: LabelingJobs, callbacks: Callbacks, now: str
+) -> dict[str, Any]:
+    """Create the job of ``{"taskToken", "labelingJobName", "executionArn"}`` and store the token.
+
+    Returns
+    -------
+    dict
+        ``{"labelingJobName", "labelingJobArn", "created", "callback"}`` (``callback`` is ``None`` unless the
+        job had already ended).
+
+    Raises
+    ------
+    JobRecordNotFound, LabelingJobNameConflict, LabelingJobThrottled, LabelingJobRequestInvalid
+    """
+    name, token, execution_arn = (
+        str(event["labelingJobName"]),
+        str(event["taskToken"]),
+        str(event["executionArn"]),
+    )
+    item = store.get_job(name)
+    if item is None:
+        raise JobRecordNotFound(f"no job record for {name}")
+    if item.get("executionArn") != execution_arn:
+        raise LabelingJobNameConflict(f"job {name} belongs to execution {item.get('executionArn')}")
+    request = json.loads(item["request"])
+    job_arn = labeling.create(request)
+    created = job_arn != EXISTS
+    description: dict[str, Any] = {}
+    if not created:
+        description = labeling.describe(name)
+        if _manifest_of(description) != _manifest_of(request):
+            raise LabelingJobNameConflict(
+                f"labeling job {name} exists with manifest {_manifest_of(description)}, "
+                f"not {_manifest_of(request)}"
+            )
+        job_arn = str(description["LabelingJobArn"])
+    if not store.mark_in_progress(name, token, execution_arn, job_arn, now):
+        raise LabelingJobNameConflict(f"job record {name} is {item.get('status')}; it cannot start again")
+    outcome = None
+    if description:
+        outcome = deliver_callback(
+            {**item, "taskToken": token},
+            str(description["LabelingJobStatus"]),
+            description.get("FailureReason"),
+            store=store,
+            callbacks=callbacks,
+            now=now,
+        )
+    logger.info(
+        "labeling job started", extra={"labelingJobName": name, "jobCreated": created, "callback": outcome}
+    )
+    return {"labelingJobName": name, "labelingJobArn": job_arn, "created": created, "callback": outcome}
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Lambda entry point ``labelchain_fn.handlers.start.handler``."""
+    settings = get_settings().require(*REQUIRED)
+    result = start(
+        event,
+        store=JobStore(settings.table_name),
+        labeling=LabelingJobs(),
+        callbacks=Callbacks(),
+        now=now_iso(),
+    )
+    metrics.add_metric(name="LabelingJobsCreated", unit="Count", value=1 if result["created"] else 0)
+    return result

@@ -1,0 +1,67 @@
+"""Objects against moto S3: streamed reads, versions, missing objects, spooled uploads."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import AwsClients
+from labelchain_fn.adapters.objects import Objects, spool
+from labelchain_fn.core.errors import ManifestNotFound
+from lambda_fakes import ARTIFACTS_BUCKET, INPUT_BUCKET
+
+KEY = "incoming/birds/batch.manifest"
+
+
+def test_iter_lines_reads_the_requested_version(aws: AwsClients, buckets: None, objects: Objects) -> None:
+    # GIVEN two versions of a manifest
+    v1 = aws.s3.put_object(Bucket=INPUT_BUCKET, Key=KEY, Body=b"a\r\nb\n")["VersionId"]
+    aws.s3.put_object(Bucket=INPUT_BUCKET, Key=KEY, Body=b"c\n")
+    # WHEN each is read
+    # THEN lines come without line breaks, from the version asked for (default: the current one)
+    assert list(objects.iter_lines(INPUT_BUCKET, KEY, v1)) == [b"a\r", b"b"]
+    assert list(objects.iter_lines(INPUT_BUCKET, KEY)) == [b"c"]
+
+
+def test_iter_lines_cuts_a_line_that_never_ends(aws: AwsClients, buckets: None, objects: Objects) -> None:
+    # GIVEN a 300 kB object without a line break
+    aws.s3.put_object(Bucket=INPUT_BUCKET, Key=KEY, Body=b"x" * 300_000)
+    # WHEN it is read with a 1,000-byte line limit
+    lines = list(objects.iter_lines(INPUT_BUCKET, KEY, max_line_bytes=1000))
+    # THEN one over-long line is yielded (for the validator to reject), not the whole object
+    assert len(lines) == 1 and 1000 < len(lines[0]) < 300_000
+
+
+@pytest.mark.parametrize("version_id", [None, "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"])
+def test_fails_when_the_manifest_does_not_exist(
+    aws: AwsClients, buckets: None, objects: Objects, version_id: str | None
+) -> None:
+    # GIVEN a missing key, or an existing key with an unknown version
+    if version_id:
+        aws.s3.put_object(Bucket=INPUT_BUCKET, Key=KEY, Body=b"a\n")
+    # WHEN/THEN reading raises ManifestNotFound naming the object
+    with pytest.raises(ManifestNotFound, match=KEY):
+        list(objects.iter_lines(INPUT_BUCKET, KEY, version_id))
+
+
+def test_head_returns_version_and_etag(aws: AwsClients, buckets: None, objects: Objects) -> None:
+    # GIVEN an object in a versioned and in an unversioned bucket
+    version = aws.s3.put_object(Bucket=INPUT_BUCKET, Key=KEY, Body=b"a\n")["VersionId"]
+    aws.s3.put_object(Bucket=ARTIFACTS_BUCKET, Key=KEY, Body=b"a\n")
+    # WHEN/THEN head reports the version (None when unversioned) and the unquoted ETag
+    assert objects.head(INPUT_BUCKET, KEY)["versionId"] == version
+    plain = objects.head(ARTIFACTS_BUCKET, KEY)
+    assert plain["versionId"] is None and plain["etag"] and '"' not in plain["etag"]
+    with pytest.raises(ManifestNotFound):
+        objects.head(INPUT_BUCKET, "incoming/birds/missing.manifest")
+
+
+def test_spooled_lines_upload_unchanged(aws: AwsClients, buckets: None, objects: Objects) -> None:
+    # GIVEN 10,000 lines spooled to a temporary file
+    lines = [f'{{"source": "text {i}"}}\n'.encode() for i in range(10_000)]
+    with spool(iter(lines)) as handle:
+        # WHEN the file is uploaded
+        uri = objects.upload_file(
+            handle, ARTIFACTS_BUCKET, "manifests/birds/x.manifest", "application/x-ndjson"
+        )
+    # THEN the object holds exactly those lines
+    body = aws.s3.get_object(Bucket=ARTIFACTS_BUCKET, Key="manifests/birds/x.manifest")["Body"].read()
+    assert uri == f"s3://{ARTIFACTS_BUCKET}/manifests/birds/x.manifest" and body == b"".join(lines)

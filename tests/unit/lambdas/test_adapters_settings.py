@@ -1,0 +1,79 @@
+"""Settings from the environment and the chains from SSM."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from conftest import AwsClients
+from labelchain_fn.adapters import settings
+from labelchain_fn.adapters.settings import Settings, SettingsError, load_chains
+from lambda_fakes import PARAMETER, make_chain
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> Iterator[None]:
+    settings.reset()
+    yield
+    settings.reset()
+
+
+def test_parses_the_environment() -> None:
+    # GIVEN a prepare-like environment
+    environ = {
+        "AWS_REGION": "eu-west-1",
+        "TABLE_NAME": "t",
+        "ALLOWED_SOURCE_BUCKETS": " a, b ,,",
+        "STALLED_AFTER_MINUTES": "30",
+        "KMS_KEY_ARN": "",
+    }
+    # WHEN parsed
+    parsed = Settings.from_environ(environ)
+    # THEN lists are split, numbers parsed, empty optionals are None, defaults apply
+    assert parsed.region == "eu-west-1" and parsed.allowed_source_buckets == ("a", "b")
+    assert parsed.stalled_after_minutes == 30 and parsed.record_ttl_days == 365 and parsed.kms_key_arn is None
+
+
+def test_fails_when_a_required_variable_is_missing() -> None:
+    # GIVEN only the table is configured
+    parsed = Settings.from_environ({"AWS_REGION": "us-east-1", "TABLE_NAME": "t"})
+    # WHEN/THEN requiring the topic and bucket names them both
+    assert parsed.require("TABLE_NAME") is parsed
+    with pytest.raises(SettingsError, match="TOPIC_ARN, INPUT_BUCKET"):
+        parsed.require("TABLE_NAME", "TOPIC_ARN", "INPUT_BUCKET")
+
+
+@pytest.mark.parametrize("value", ["soon", "0"])
+def test_fails_when_a_number_is_malformed(value: str) -> None:
+    with pytest.raises(SettingsError, match=f"RECORD_TTL_DAYS.*{value!r}"):
+        Settings.from_environ({"AWS_REGION": "us-east-1", "RECORD_TTL_DAYS": value})
+
+
+def test_fails_without_a_region() -> None:
+    with pytest.raises(SettingsError, match="AWS_REGION"):
+        Settings.from_environ({})
+
+
+def test_get_settings_reads_os_environ_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a table name in the environment
+    monkeypatch.setenv("TABLE_NAME", "first")
+    first = settings.get_settings()
+    # WHEN the environment changes within the same container
+    monkeypatch.setenv("TABLE_NAME", "second")
+    # THEN the parsed settings stay
+    assert settings.get_settings() is first and first.table_name == "first"
+
+
+def test_load_chains_rebuilds_the_configured_chains_once(aws: AwsClients) -> None:
+    # GIVEN the parameter the stack writes
+    chain = make_chain()
+    aws.ssm.put_parameter(
+        Name=PARAMETER, Type="String", Value=json.dumps({"chains": {"birds": chain.to_dict()}})
+    )
+    # WHEN loaded twice, the parameter deleted in between
+    loaded = load_chains(aws.ssm, PARAMETER)
+    aws.ssm.delete_parameter(Name=PARAMETER)
+    # THEN the chain equals the configured one and the second read comes from the cache
+    assert loaded == {"birds": chain}
+    assert load_chains(aws.ssm, PARAMETER) is loaded

@@ -1,0 +1,208 @@
+"""Monitor: snapshots, missed events, ended executions and one alert per stall."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from conftest import AwsClients
+from labelchain_fn.adapters.callbacks import Callbacks
+from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.labeling import LabelingJobs
+from labelchain_fn.adapters.notifier import Notifier
+from labelchain_fn.adapters.settings import Settings
+from labelchain_fn.core import records
+from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.handlers import monitor as monitor_module
+from labelchain_fn.handlers.monitor import MonitorIncomplete, monitor
+from lambda_fakes import EXECUTION_ARN, describe_response, emitted_metrics, pending_job, request_of
+
+NAME = "lc-birds-0001-abcd1234"
+STARTED = "2026-03-02T14:00:00+00:00"
+NOW = "2026-03-02T17:00:00+00:00"
+Calls = list[tuple[str, dict[str, Any]]]
+Mailbox = Callable[[], list[dict[str, Any]]]
+DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+
+
+@pytest.fixture
+def execution(aws: AwsClients) -> str:
+    """The running execution of EXECUTION_ARN (state machine ``labelchain``, execution ``run-1``)."""
+    machine = aws.sfn.create_state_machine(
+        name="labelchain", definition=DEFINITION, roleArn="arn:aws:iam::123456789012:role/sfn"
+    )["stateMachineArn"]
+    arn = str(aws.sfn.start_execution(stateMachineArn=machine, name="run-1")["executionArn"])
+    assert arn == EXECUTION_ARN
+    return arn
+
+
+@pytest.fixture
+def item(store: JobStore, chain: ChainConfig, execution: str) -> dict[str, Any]:
+    job = pending_job(chain, NAME, now=STARTED)
+    store.put_job(job)
+    store.mark_in_progress(NAME, "token-1", execution, "arn:job", STARTED)
+    return job
+
+
+@pytest.fixture
+def run(
+    pipeline_settings: Settings,
+    store: JobStore,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    notifier: Notifier,
+) -> Callable[..., dict[str, Any]]:
+    def _run(now: str = NOW) -> dict[str, Any]:
+        return monitor(
+            settings=pipeline_settings,
+            store=store,
+            labeling=labeling,
+            callbacks=callbacks,
+            notifier=notifier,
+            now=now,
+        )
+
+    return _run
+
+
+def describe(sagemaker: Stubber, item: dict[str, Any], status: str = "InProgress", **counts: Any) -> None:
+    sagemaker.add_response(
+        "describe_labeling_job",
+        describe_response(request_of(item), status, **counts),
+        {"LabelingJobName": item["labelingJobName"]},
+    )
+
+
+def test_first_look_writes_a_snapshot(
+    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls
+) -> None:
+    # GIVEN a running job with some human labels
+    describe(sagemaker, item, human=10, unlabeled=1240)
+    # WHEN the monitor runs
+    summary = run()
+    # THEN a snapshot holds the counters, the progress clock starts, and nothing is sent
+    assert summary["checked"] == 1 and summary["jobs"][0]["snapshot"] is True
+    snapshot = store.last_snapshot(NAME)
+    assert snapshot is not None and snapshot["counters"]["HumanLabeled"] == 10 and snapshot["at"] == NOW
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["lastProgressAt"] == NOW and sfn_calls == []
+
+
+def test_sends_a_missed_callback(
+    item: dict[str, Any], sagemaker: Stubber, run: Any, sfn_calls: Calls
+) -> None:
+    # GIVEN the job completed but its event was lost
+    describe(sagemaker, item, "Completed", human=651, machine=599)
+    # WHEN the monitor runs
+    summary = run()
+    # THEN it resumes the execution like JobStateChanged would
+    assert summary["jobs"][0]["callback"] == "sent"
+    assert [op for op, _ in sfn_calls] == ["SendTaskSuccess"]
+
+
+def test_stops_a_job_whose_execution_was_aborted(
+    item: dict[str, Any],
+    execution: str,
+    aws: AwsClients,
+    sagemaker: Stubber,
+    store: JobStore,
+    run: Any,
+    mailbox: Mailbox,
+) -> None:
+    # GIVEN the execution was aborted while the job runs
+    aws.sfn.stop_execution(executionArn=execution)
+    describe(sagemaker, item, human=10)
+    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
+    # WHEN the monitor runs
+    summary = run()
+    # THEN the job is stopped, its record closed, and the stop announced
+    assert summary["jobs"][0]["stopped"] is True
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "STOPPED" and stored["error"] == "ExecutionEnded"
+    assert list(store.list_active_jobs()) == []
+    assert [m["subject"] for m in mailbox()] == [f"labelchain: stopped {NAME}"]
+
+
+def test_closes_an_ended_job_whose_execution_is_gone(
+    item: dict[str, Any], execution: str, aws: AwsClients, sagemaker: Stubber, store: JobStore, run: Any
+) -> None:
+    # GIVEN the execution was aborted and the job then completed
+    aws.sfn.stop_execution(executionArn=execution)
+    describe(sagemaker, item, "Completed", human=1250)
+    # WHEN the monitor runs THEN the record leaves the active index (nobody will record it)
+    run()
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "FAILED" and "ABORTED" in stored["cause"]
+    assert list(store.list_active_jobs()) == []
+
+
+def test_alerts_once_per_stall(
+    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, mailbox: Mailbox
+) -> None:
+    # GIVEN counters unchanged for 3 hours (alert after 60 minutes)
+    store.put_snapshot(
+        {
+            **records.snapshot_key(NAME, STARTED),
+            "counters": {"TotalLabeled": 10, "HumanLabeled": 10, "Unlabeled": 1240},
+        }
+    )
+    store.note_progress(NAME, STARTED)
+    for _ in range(2):
+        describe(sagemaker, item, human=10, unlabeled=1240)
+    # WHEN the monitor runs twice
+    first, second = run(), run("2026-03-02T17:15:00+00:00")
+    # THEN exactly one alert is sent
+    assert (first["jobs"][0]["stalled"], second["jobs"][0]["stalled"]) == (True, False)
+    alerts = mailbox()
+    assert [a["subject"] for a in alerts] == [f"labelchain: {NAME} has stalled"]
+    assert alerts[0]["message"]["counters"]["HumanLabeled"] == 10
+
+
+def test_progress_rearms_the_stall_alert(
+    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any
+) -> None:
+    # GIVEN a stall already reported
+    store.put_snapshot({**records.snapshot_key(NAME, STARTED), "counters": {"HumanLabeled": 10}})
+    store.mark_stalled_alerted(NAME, STARTED)
+    # WHEN the counters move
+    describe(sagemaker, item, human=20)
+    run()
+    # THEN the progress clock restarts and a later stall would be reported again
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["lastProgressAt"] == NOW and "stalledAlertedAt" not in stored
+
+
+def test_fails_when_a_job_cannot_be_checked_after_checking_the_others(
+    item: dict[str, Any], chain: ChainConfig, execution: str, sagemaker: Stubber, store: JobStore, run: Any
+) -> None:
+    # GIVEN two active jobs; describing the older one fails
+    other = pending_job(chain, "lc-birds-0002-abcd1234", sequence=2, now="2026-03-02T15:00:00+00:00")
+    store.put_job(other)
+    store.mark_in_progress(other["labelingJobName"], "token-2", execution, "arn:job2", STARTED)
+    sagemaker.add_client_error("describe_labeling_job", "InternalFailure", "boom")
+    describe(sagemaker, other, human=3)
+    # WHEN/THEN the monitor still checks the second job, then reports the failure
+    with pytest.raises(MonitorIncomplete, match=NAME):
+        run()
+    assert store.last_snapshot("lc-birds-0002-abcd1234") is not None
+
+
+def test_handler_reports_active_jobs(
+    handler_env: None, item: dict[str, Any], sagemaker: Stubber, lambda_context: SimpleNamespace, capsys: Any
+) -> None:
+    # GIVEN the deployed environment and one running job
+    describe(sagemaker, item, human=1)
+    # WHEN the scheduled entry point runs
+    summary = monitor_module.handler({"source": "aws.events"}, lambda_context)
+    # THEN it checked the job and emitted its metrics
+    assert summary["checked"] == 1
+    [metrics] = emitted_metrics(capsys.readouterr().out)
+    assert (metrics["ActiveJobs"], metrics["StalledJobs"], metrics["NotificationsFailed"]) == (
+        [1.0],
+        [0.0],
+        [0.0],
+    )

@@ -1,0 +1,158 @@
+"""StartJob: idempotent job creation, token storage, and the callback of a job that already ended."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+from labelchain_fn.adapters.callbacks import Callbacks
+from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.labeling import LabelingJobs
+from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNameConflict, LabelingJobThrottled
+from labelchain_fn.handlers import start as start_module
+from labelchain_fn.handlers.start import start
+from lambda_fakes import (
+    EXECUTION_ARN,
+    OTHER_EXECUTION_ARN,
+    describe_response,
+    emitted_metrics,
+    job_arn,
+    pending_job,
+    request_of,
+)
+
+NAME = "lc-birds-0001-abcd1234"
+NOW = "2026-03-02T14:05:00+00:00"
+EVENT = {"taskToken": "token-1", "labelingJobName": NAME, "executionArn": EXECUTION_ARN}
+
+
+@pytest.fixture
+def item(store: JobStore, chain: ChainConfig) -> dict[str, Any]:
+    job = pending_job(chain, NAME)
+    store.put_job(job)
+    return job
+
+
+def run(store: JobStore, labeling: LabelingJobs, callbacks: Callbacks, event: dict[str, Any] = EVENT) -> Any:
+    return start(event, store=store, labeling=labeling, callbacks=callbacks, now=NOW)
+
+
+def test_creates_the_job_and_stores_the_token(
+    item: dict[str, Any], store: JobStore, sagemaker: Stubber, labeling: LabelingJobs, callbacks: Callbacks
+) -> None:
+    # GIVEN a prepared job; SageMaker expects exactly the stored request
+    sagemaker.add_response("create_labeling_job", {"LabelingJobArn": job_arn(NAME)}, request_of(item))
+    # WHEN StartJob runs
+    result = run(store, labeling, callbacks)
+    # THEN the job is created, and the record waits in progress with the token
+    assert result == {
+        "labelingJobName": NAME,
+        "labelingJobArn": job_arn(NAME),
+        "created": True,
+        "callback": None,
+    }
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "IN_PROGRESS" and stored["taskToken"] == "token-1"
+    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
+
+
+def test_adopts_its_own_job_when_the_name_is_in_use(
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: list[tuple[str, dict[str, Any]]],
+) -> None:
+    # GIVEN an earlier attempt created the job from the same manifest, still running
+    sagemaker.add_client_error("create_labeling_job", "ResourceInUse", "exists")
+    sagemaker.add_response(
+        "describe_labeling_job", describe_response(request_of(item)), {"LabelingJobName": NAME}
+    )
+    # WHEN StartJob is retried with a new token
+    result = run(store, labeling, callbacks, {**EVENT, "taskToken": "token-2"})
+    # THEN it succeeds, stores the new token and sends nothing yet
+    assert result["created"] is False and result["labelingJobArn"] == job_arn(NAME)
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["taskToken"] == "token-2" and sfn_calls == []
+
+
+def test_sends_the_callback_when_its_job_already_ended(
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: list[tuple[str, dict[str, Any]]],
+) -> None:
+    # GIVEN the job was created by a crashed attempt and completed before the token was stored
+    sagemaker.add_client_error("create_labeling_job", "ResourceInUse", "exists")
+    sagemaker.add_response(
+        "describe_labeling_job",
+        describe_response(request_of(item), "Completed", human=1250),
+        {"LabelingJobName": NAME},
+    )
+    # WHEN StartJob runs
+    result = run(store, labeling, callbacks)
+    # THEN the execution is resumed at once
+    assert result["callback"] == "sent"
+    [(operation, params)] = sfn_calls
+    assert operation == "SendTaskSuccess" and params["taskToken"] == "token-1"
+    assert json.loads(params["output"]) == {"labelingJobName": NAME, "labelingJobStatus": "Completed"}
+
+
+def test_fails_when_a_foreign_job_has_the_name(
+    item: dict[str, Any], store: JobStore, sagemaker: Stubber, labeling: LabelingJobs, callbacks: Callbacks
+) -> None:
+    # GIVEN a job of that name exists with another manifest
+    foreign = describe_response(request_of(item))
+    foreign["InputConfig"] = {"DataSource": {"S3DataSource": {"ManifestS3Uri": "s3://elsewhere/m.manifest"}}}
+    sagemaker.add_client_error("create_labeling_job", "ResourceInUse", "exists")
+    sagemaker.add_response("describe_labeling_job", foreign, {"LabelingJobName": NAME})
+    # WHEN/THEN StartJob refuses to adopt it, and the record keeps no token
+    with pytest.raises(LabelingJobNameConflict, match=r"s3://elsewhere/m\.manifest"):
+        run(store, labeling, callbacks)
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "PENDING" and "taskToken" not in stored
+
+
+def test_fails_when_sagemaker_throttles(
+    item: dict[str, Any], store: JobStore, sagemaker: Stubber, labeling: LabelingJobs, callbacks: Callbacks
+) -> None:
+    # GIVEN the account hit its labeling-job quota
+    sagemaker.add_client_error("create_labeling_job", "ResourceLimitExceeded", "too many jobs")
+    # WHEN/THEN the retryable error reaches Step Functions and the job stays pending
+    with pytest.raises(LabelingJobThrottled):
+        run(store, labeling, callbacks)
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "PENDING"
+
+
+def test_fails_when_the_job_record_is_missing(
+    store: JobStore, labeling: LabelingJobs, callbacks: Callbacks
+) -> None:
+    with pytest.raises(JobRecordNotFound, match=NAME):
+        run(store, labeling, callbacks)
+
+
+def test_fails_when_the_record_belongs_to_another_execution(
+    item: dict[str, Any], store: JobStore, labeling: LabelingJobs, callbacks: Callbacks
+) -> None:
+    with pytest.raises(LabelingJobNameConflict, match="belongs to execution"):
+        run(store, labeling, callbacks, {**EVENT, "executionArn": OTHER_EXECUTION_ARN})
+
+
+def test_handler_creates_the_job(
+    handler_env: None, item: dict[str, Any], sagemaker: Stubber, lambda_context: SimpleNamespace, capsys: Any
+) -> None:
+    # GIVEN the deployed environment
+    sagemaker.add_response("create_labeling_job", {"LabelingJobArn": job_arn(NAME)}, request_of(item))
+    # WHEN the entry point runs
+    result = start_module.handler(dict(EVENT), lambda_context)
+    # THEN the job is created and counted
+    assert result["created"] is True
+    assert [m["LabelingJobsCreated"] for m in emitted_metrics(capsys.readouterr().out)] == [[1.0]]
