@@ -1,0 +1,178 @@
+"""The seven pipeline Lambdas: one asset folder (``lambdas/``), one role and one log group per function.
+
+Handlers are ``labelchain_fn.handlers.<name>.handler``. Powertools comes from the AWS-managed public
+Powertools layer; offline it comes from the project virtualenv, so the asset carries only our package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+from labelchain_fn.core.config import PipelineConfig
+
+from .context import PROJECT_ROOT
+from .function_policies import PolicyTargets, statements_for
+from .policies import executions_arn
+
+LAMBDA_ASSET_DIR = PROJECT_ROOT / "lambdas"
+ASSET_EXCLUDES = ["__pycache__", "*.pyc", "tests", "**/tests", ".pytest_cache", ".mypy_cache"]
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+#: Account that publishes the AWS-managed Powertools for AWS Lambda (Python) layers in every region.
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+#: Layer version of ``AWSLambdaPowertoolsPythonV3-<python>-<arch>``; bump it together with the
+#: ``aws-lambda-powertools`` pin in ``pyproject.toml``.
+POWERTOOLS_LAYER_VERSION = 27
+SERVICE_NAME = "labelchain"
+METRICS_NAMESPACE = "LabelChain"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """Per-handler sizing: ``timeout_seconds`` and ``memory_mb``."""
+
+    description: str
+    timeout_seconds: int = 60
+    memory_mb: int = 256
+
+
+FUNCTION_SPECS: dict[str, FunctionSpec] = {
+    # Streams and normalizes whole manifests (tens of thousands of lines) and writes the artifacts.
+    "prepare": FunctionSpec("Validate an upload and prepare the labeling job request", 300, 1024),
+    "start": FunctionSpec("Create the labeling job and store the task token"),
+    "job_state_changed": FunctionSpec("Answer the workflow when a labeling job ends"),
+    "monitor": FunctionSpec("Reconcile running labeling jobs and alert on stalls", 300, 512),
+    "record": FunctionSpec("Record a finished job's metrics and move the chain head", 120, 512),
+    "record_failure": FunctionSpec("Record a failed execution and notify"),
+    "compare": FunctionSpec("Compare the warm-started job with its control job"),
+}
+
+
+def handler_string(name: str) -> str:
+    """The Lambda ``Handler`` of handler module ``name``."""
+    return f"labelchain_fn.handlers.{name}.handler"
+
+
+def powertools_layer_arn(scope: Construct) -> str:
+    """ARN of the Powertools v3 layer for :data:`RUNTIME` and :data:`ARCHITECTURE` in the stack region."""
+    python = RUNTIME.name.replace(".", "")
+    arch = ARCHITECTURE.name  # "arm64" or "x86_64", as in the layer names
+    return Stack.of(scope).format_arn(
+        service="lambda",
+        account=POWERTOOLS_LAYER_ACCOUNT,
+        resource="layer",
+        resource_name=f"AWSLambdaPowertoolsPythonV3-{python}-{arch}:{POWERTOOLS_LAYER_VERSION}",
+        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+def environment_for(name: str, config: PipelineConfig, targets: PolicyTargets) -> dict[str, str]:
+    """Environment of handler ``name`` (variable names as in ``adapters/settings.py``)."""
+    env = {
+        "TABLE_NAME": targets.table.table_name,
+        "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+    }
+    if name in ("prepare", "record", "record_failure", "monitor"):
+        env["CHAINS_PARAMETER_NAME"] = targets.chains_parameter.parameter_name
+    if name in ("prepare", "record"):
+        env["OUTPUT_BUCKET"] = targets.output_bucket.bucket_name
+    if name == "prepare":
+        env["INPUT_BUCKET"] = targets.input_bucket.bucket_name
+        env["ARTIFACTS_BUCKET"] = targets.artifacts_bucket.bucket_name
+        env["ALLOWED_SOURCE_BUCKETS"] = ",".join(config.allowed_source_buckets)
+        env["GROUND_TRUTH_ROLE_ARN"] = targets.ground_truth_role.role_arn
+        if config.kms_key_arn:
+            env["KMS_KEY_ARN"] = config.kms_key_arn
+    # job_state_changed ignores events of jobs that do not carry our prefix.
+    if name in ("prepare", "monitor", "job_state_changed"):
+        env["JOB_NAME_PREFIX"] = config.job_name_prefix
+    if name in ("prepare", "monitor"):
+        env["RECORD_TTL_DAYS"] = str(config.record_ttl_days)
+    if name in ("record", "record_failure", "monitor", "compare"):
+        env["TOPIC_ARN"] = targets.topic.topic_arn
+    if name == "monitor":
+        env["STALLED_AFTER_MINUTES"] = str(config.stalled_after_minutes)
+    return env
+
+
+class JobFunctions(Construct):
+    """One function per handler, each with its own least-privilege role.
+
+    Parameters
+    ----------
+    scope, id_ : construct scope and ID.
+    config : the validated pipeline configuration (prefix, TTL, stall threshold, KMS key ARN).
+    targets : the resources the handlers act on (see :class:`PolicyTargets`).
+    removal_policy : applied to the functions' log groups.
+    log_retention : retention of the functions' log groups. Default: three months.
+
+    Attributes
+    ----------
+    functions : handler name -> function, in :data:`FUNCTION_SPECS` order.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: PipelineConfig,
+        targets: PolicyTargets,
+        removal_policy: RemovalPolicy,
+        log_retention: logs.RetentionDays = logs.RetentionDays.THREE_MONTHS,
+    ) -> None:
+        super().__init__(scope, id_)
+        code = lambda_.Code.from_asset(str(LAMBDA_ASSET_DIR), exclude=ASSET_EXCLUDES)
+        layer = lambda_.LayerVersion.from_layer_version_arn(
+            self, "PowertoolsLayer", powertools_layer_arn(self)
+        )
+        self.functions: dict[str, lambda_.Function] = {}
+        for name, spec in FUNCTION_SPECS.items():
+            construct_id = "".join(part.title() for part in name.split("_"))
+            log_group = logs.LogGroup(
+                self, f"{construct_id}Logs", retention=log_retention, removal_policy=removal_policy
+            )
+            # An own role (instead of AWSLambdaBasicExecutionRole) keeps log access to this log group only.
+            role = iam.Role(
+                self,
+                f"{construct_id}Role",
+                assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                description=f"labelchain {name} function",
+            )
+            log_group.grant_write(role)
+            for statement in statements_for(name, self, targets):
+                role.add_to_principal_policy(statement)
+            self.functions[name] = lambda_.Function(
+                self,
+                f"{construct_id}Function",
+                description=f"labelchain: {spec.description}",
+                code=code,
+                handler=handler_string(name),
+                runtime=RUNTIME,
+                architecture=ARCHITECTURE,
+                timeout=Duration.seconds(spec.timeout_seconds),
+                memory_size=spec.memory_mb,
+                role=role,
+                log_group=log_group,
+                layers=[layer],
+                tracing=lambda_.Tracing.ACTIVE,
+                environment=environment_for(name, config, targets),
+            )
+
+    def __getitem__(self, name: str) -> lambda_.Function:
+        return self.functions[name]
+
+    def allow_describe_executions(self, name: str, state_machine: sfn.StateMachine) -> None:
+        """Let handler ``name`` call DescribeExecution on the executions of ``state_machine``."""
+        arn = executions_arn(self, state_machine.state_machine_name)
+        self.functions[name].add_to_role_policy(
+            iam.PolicyStatement(actions=["states:DescribeExecution"], resources=[arn])
+        )

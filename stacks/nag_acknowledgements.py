@@ -1,0 +1,159 @@
+"""Every cdk-nag (AWS Solutions) acknowledgement of the stack, each on the narrowest construct, with a reason.
+
+cdk-nag 3 needs one acknowledgement per finding (``AwsSolutions-IAM5[Resource::<text>]``); the finding
+text is the policy resource rendered with ``<LogicalId.Attr>`` / ``<AWS::Pseudo>`` placeholders.
+:func:`nag_text` renders a CDK string the same way, so each acknowledgement is computed from the very
+value the policy was built from and cannot silently drift from it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_iam as iam
+from constructs import IConstruct
+
+from .function_policies import LABELING_JOB_ACTIONS, TABLE_ACTIONS
+from .policies import executions_arn, labeling_job_arn, model_arn, objects_arn, sagemaker_log_arns
+from .storage import ARTIFACT_PREFIXES, OUTPUT_PREFIX
+
+if TYPE_CHECKING:
+    from .pipeline_stack import LabelChainStack
+
+PLUGIN_NAMESPACE = "AwsSolutions"
+
+XRAY_REASON = "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions ('*' only)"
+CALLBACK_REASON = "SendTaskSuccess/SendTaskFailure support no resource-level permissions ('*' only)"
+INDEX_REASON = "Queries the table's sparse 'active' GSI; '/index/*' covers only this table's own indexes"
+JOB_REASON = "Scoped to this deployment's labeling jobs: 'labeling-job/<jobNamePrefix>-*'"
+RUNTIME_REASON = (
+    "python3.12 is the newest runtime within the project's supported Python range (<3.13) and has a "
+    "pinned AWS-managed Powertools v3 layer build; moving to a newer runtime is a deliberate upgrade"
+)
+
+
+def nag_text(scope: IConstruct, value: str) -> str:
+    """Render ``value`` (a string that may hold tokens) as cdk-nag prints it in finding IDs."""
+    return _render(Stack.of(scope).resolve(value))
+
+
+def _render(node: Any) -> str:
+    if isinstance(node, str):
+        return node
+    if isinstance(node, dict) and len(node) == 1:
+        ((fn, arg),) = node.items()
+        if fn == "Ref":
+            return f"<{arg}>"
+        if fn == "Fn::GetAtt":
+            return f"<{arg[0]}.{arg[1]}>"
+        if fn == "Fn::Join":
+            return str(arg[0]).join(_render(part) for part in arg[1])
+    raise ValueError(f"cannot render {node!r} as a cdk-nag finding text")
+
+
+def _ack(scope: IConstruct, rule: str, reason: str) -> None:
+    Validations.of(scope).acknowledge(Acknowledgment(id=f"{PLUGIN_NAMESPACE}::{rule}", reason=reason))
+
+
+def _wildcard(scope: IConstruct, resource: str, reason: str) -> None:
+    """Acknowledge the IAM5 finding for one wildcard ``resource`` in ``scope``'s policies."""
+    _ack(scope, f"AwsSolutions-IAM5[Resource::{nag_text(scope, resource)}]", reason)
+
+
+def _acknowledge_ground_truth_role(stack: LabelChainStack) -> None:
+    storage, role = stack.storage, stack.ground_truth_role.role
+    _wildcard(role, "*", "cloudwatch:PutMetricData supports no resource-level permissions ('*' only)")
+    _wildcard(
+        role,
+        objects_arn(storage.input_bucket, role),
+        "Labeling jobs read the uploaded manifests and the objects they list anywhere in the input bucket",
+    )
+    for prefix in ARTIFACT_PREFIXES:
+        _wildcard(
+            role,
+            objects_arn(storage.artifacts_bucket, role, prefix),
+            f"Labeling jobs read the per-job artifacts the pipeline writes under {prefix}",
+        )
+    _wildcard(
+        role,
+        objects_arn(storage.output_bucket, role, OUTPUT_PREFIX),
+        "Labeling jobs (and auto-labeling) write and read back their output under jobs/",
+    )
+    for name in stack.config.allowed_source_buckets:
+        _wildcard(role, objects_arn(name, role), f"Manifests may list objects of the allowed bucket {name}")
+    logs_reason = "SageMaker names the log groups/streams of labeling, training and transform jobs itself"
+    for arn in sagemaker_log_arns(role):
+        _wildcard(role, arn, logs_reason)
+
+
+def _acknowledge_functions(stack: LabelChainStack) -> None:
+    storage, table = stack.storage, stack.job_table.table
+    for name, function in stack.job_functions.functions.items():
+        _ack(function, "AwsSolutions-L1", RUNTIME_REASON)
+        role = function.role
+        assert isinstance(role, iam.Role)
+        reason = XRAY_REASON + ("; " + CALLBACK_REASON if name in ("job_state_changed", "monitor") else "")
+        _wildcard(role, "*", reason)
+        if "Query" in TABLE_ACTIONS[name]:
+            _wildcard(role, f"{table.table_arn}/index/*", INDEX_REASON)
+        if name in LABELING_JOB_ACTIONS:
+            _wildcard(role, labeling_job_arn(role, stack.config.job_name_prefix), JOB_REASON)
+    prepare_role = stack.job_functions["prepare"].role
+    assert prepare_role is not None
+    _wildcard(
+        prepare_role,
+        model_arn(prepare_role),
+        "Warm-start models are named by SageMaker (auto-labeling); DescribeModel checks the chosen one",
+    )
+    _wildcard(
+        prepare_role,
+        objects_arn(storage.input_bucket, prepare_role),
+        "Reads uploaded manifests (any chain folder) and console-named manifests in the input bucket",
+    )
+    for prefix in ARTIFACT_PREFIXES:
+        _wildcard(
+            prepare_role,
+            objects_arn(storage.artifacts_bucket, prepare_role, prefix),
+            f"Writes per-job artifacts (content-addressed or named by job) under {prefix}",
+        )
+    for name in stack.config.allowed_source_buckets:
+        _wildcard(
+            prepare_role,
+            objects_arn(name, prepare_role),
+            f"Console input may name a manifest in the allowed bucket {name}",
+        )
+    record_role = stack.job_functions["record"].role
+    assert record_role is not None
+    _wildcard(
+        record_role,
+        objects_arn(storage.output_bucket, record_role, OUTPUT_PREFIX),
+        "Reads each finished job's output manifest under jobs/",
+    )
+    monitor_role = stack.job_functions["monitor"].role
+    assert monitor_role is not None
+    executions = executions_arn(monitor_role, stack.workflow.state_machine.state_machine_name)
+    _wildcard(monitor_role, executions, "DescribeExecution on the executions of this state machine only")
+
+
+def _acknowledge_state_machine(stack: LabelChainStack) -> None:
+    state_machine = stack.workflow.state_machine
+    _wildcard(
+        state_machine.role,
+        "*",
+        "Log delivery (logs:*LogDelivery*, DescribeLogGroups) and X-Ray actions support only '*'",
+    )
+    for name in ("prepare", "start", "record", "record_failure", "compare"):
+        function = stack.job_functions[name]
+        _wildcard(
+            state_machine.role,
+            f"{function.function_arn}:*",
+            f"LambdaInvoke may call any version/alias of the {name} function (CDK's standard grant)",
+        )
+
+
+def acknowledge_findings(stack: LabelChainStack) -> None:
+    """Acknowledge every expected AWS Solutions finding of ``stack`` (granular, with reasons)."""
+    _acknowledge_ground_truth_role(stack)
+    _acknowledge_functions(stack)
+    _acknowledge_state_machine(stack)

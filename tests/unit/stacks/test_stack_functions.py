@@ -1,0 +1,109 @@
+"""Lambda functions: runtime, handlers, environment (docs/design.md), tracing, layer and logs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from stack_synth import HANDLERS, KMS_KEY_ARN, SHARED_BUCKET, flatten
+
+COMMON = {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"}
+#: The environment table of docs/design.md (plus JOB_NAME_PREFIX for job_state_changed's prefix filter).
+EXPECTED_ENVIRONMENT = {
+    "prepare": COMMON
+    | {
+        "CHAINS_PARAMETER_NAME",
+        "INPUT_BUCKET",
+        "ARTIFACTS_BUCKET",
+        "OUTPUT_BUCKET",
+        "ALLOWED_SOURCE_BUCKETS",
+        "GROUND_TRUTH_ROLE_ARN",
+        "JOB_NAME_PREFIX",
+        "RECORD_TTL_DAYS",
+    },
+    "start": COMMON,
+    "job_state_changed": COMMON | {"JOB_NAME_PREFIX"},
+    "monitor": COMMON
+    | {"CHAINS_PARAMETER_NAME", "JOB_NAME_PREFIX", "TOPIC_ARN", "STALLED_AFTER_MINUTES", "RECORD_TTL_DAYS"},
+    "record": COMMON | {"CHAINS_PARAMETER_NAME", "OUTPUT_BUCKET", "TOPIC_ARN"},
+    "record_failure": COMMON | {"CHAINS_PARAMETER_NAME", "TOPIC_ARN"},
+    "compare": COMMON | {"TOPIC_ARN"},
+}
+
+
+def test_seven_python312_functions_with_the_handler_strings(default_synth):
+    # GIVEN the functions, found by their Handler
+    ids = default_synth.function_ids()
+    # THEN there is one per handler module, on python3.12
+    assert sorted(ids) == sorted(HANDLERS)
+    for name in HANDLERS:
+        props = default_synth.function(name)["Properties"]
+        assert props["Handler"] == f"labelchain_fn.handlers.{name}.handler"
+        assert props["Runtime"] == "python3.12"
+        assert props["TracingConfig"] == {"Mode": "Active"}
+
+
+@pytest.mark.parametrize("name", HANDLERS)
+def test_environment_matches_the_design(default_synth, name):
+    env = default_synth.function(name)["Properties"]["Environment"]["Variables"]
+    assert set(env) == EXPECTED_ENVIRONMENT[name]
+    assert env["POWERTOOLS_SERVICE_NAME"] == "labelchain"
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "LabelChain"
+
+
+def test_environment_values_point_at_this_stacks_resources(default_synth):
+    s = default_synth
+    env = s.function("prepare")["Properties"]["Environment"]["Variables"]
+    stack = s.stack
+    assert env["TABLE_NAME"] == stack.resolve(stack.job_table.table.table_name)
+    assert env["INPUT_BUCKET"] == stack.resolve(stack.storage.input_bucket.bucket_name)
+    assert env["OUTPUT_BUCKET"] == stack.resolve(stack.storage.output_bucket.bucket_name)
+    assert env["ARTIFACTS_BUCKET"] == stack.resolve(stack.storage.artifacts_bucket.bucket_name)
+    assert env["GROUND_TRUTH_ROLE_ARN"] == stack.resolve(stack.ground_truth_role.role.role_arn)
+    assert env["JOB_NAME_PREFIX"] == "lc"
+    assert env["RECORD_TTL_DAYS"] == "365"
+    assert env["ALLOWED_SOURCE_BUCKETS"] == ""
+    monitor = s.function("monitor")["Properties"]["Environment"]["Variables"]
+    assert monitor["STALLED_AFTER_MINUTES"] == "720"
+    assert monitor["TOPIC_ARN"] == stack.resolve(stack.alerts.topic.topic_arn)
+    parameter_id = stack.resolve(stack.chain_settings.parameter.parameter_name)["Ref"]
+    assert s.json["Resources"][parameter_id]["Properties"]["Name"] == "/LabelChain/chains"
+
+
+def test_kms_key_and_source_buckets_reach_prepare(kms_synth):
+    env = kms_synth.function("prepare")["Properties"]["Environment"]["Variables"]
+    assert env["KMS_KEY_ARN"] == KMS_KEY_ARN
+    assert env["ALLOWED_SOURCE_BUCKETS"] == SHARED_BUCKET
+
+
+def test_functions_use_the_managed_powertools_layer_for_their_architecture(default_synth):
+    for name in HANDLERS:
+        props = default_synth.function(name)["Properties"]
+        (layer,) = props["Layers"]
+        arch = props["Architectures"][0]
+        assert flatten(layer) == (
+            f"arn:<AWS::Partition>:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-{arch}:27"
+        )
+
+
+def test_each_function_logs_to_its_own_log_group_with_retention(default_synth):
+    groups = set()
+    for name in HANDLERS:
+        group_id = default_synth.function(name)["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert default_synth.json["Resources"][group_id]["Properties"]["RetentionInDays"] == 90
+        groups.add(group_id)
+    assert len(groups) == len(HANDLERS)
+
+
+def test_asset_is_the_lambdas_folder_without_caches(default_synth):
+    # GIVEN the one asset all functions share, staged in the cloud assembly
+    keys = {str(default_synth.function(n)["Properties"]["Code"]["S3Key"]) for n in HANDLERS}
+    assert len(keys) == 1
+    asset_hash = keys.pop().removesuffix(".zip")
+    outdir = Path(default_synth.stack.node.root.outdir)
+    staged = outdir / f"asset.{asset_hash}"
+    files = [p.relative_to(staged).as_posix() for p in staged.rglob("*")]
+    # THEN it is the lambdas/ folder (the labelchain_fn package) without bytecode caches
+    assert "labelchain_fn/core/config.py" in files
+    assert "labelchain_fn/handlers/__init__.py" in files
+    assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
