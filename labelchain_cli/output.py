@@ -1,0 +1,25 @@
+"""Terminal output: one rich console for tables and progress, plain JSON for ``--json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+from labelchain_fn.core.records import from_dynamo
+from rich.console import Console
+
+#: Width used when stdout is not a terminal (pipes, CI logs), so tables are not cut at 80 columns.
+PIPE_WIDTH = 200
+
+
+def console(*, stderr: bool = False) -> Console:
+    """A console on the current stdout, or stderr (default ``False``) for progress displays so that stdout
+    stays parseable (``--json``); wide when it is not a terminal."""
+    probe = Console(stderr=stderr)
+    return probe if probe.is_terminal else Console(stderr=stderr, width=PIPE_WIDTH)
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout (Decimals become numbers)."""
+    click.echo(json.dumps(from_dynamo(data), indent=2, sort_keys=True, default=str))

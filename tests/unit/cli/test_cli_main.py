@@ -1,0 +1,81 @@
+"""The ``labelchain`` group: version, help, exit codes of AWS errors, and the demo command."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+from cli_fixtures import Moto, Run
+from click.testing import CliRunner
+
+from labelchain_cli import __version__
+from labelchain_cli.commands import demo as demo_command
+from labelchain_cli.main import cli
+
+COMMANDS = ("prepare", "start", "status", "watch", "report", "demo")
+
+
+def test_version_is_the_package_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"labelchain, version {__version__}"
+    assert __version__ != "0.0.0"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str) -> None:
+    # GIVEN/WHEN --help on each command THEN it exits 0 without touching AWS and shows its usage
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert f"Usage: cli {command}" in result.stdout or f"Usage: labelchain {command}" in result.stdout
+
+
+def test_rejects_an_unknown_command() -> None:
+    assert CliRunner().invoke(cli, ["label-everything"]).exit_code == 2
+
+
+def test_fails_with_exit_3_without_a_region(monkeypatch: pytest.MonkeyPatch, moto: Moto) -> None:
+    # GIVEN no region anywhere in the environment
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    # WHEN a command needs AWS
+    result = CliRunner().invoke(cli, ["--table", "t", "status"])
+    # THEN it is a resource error with a hint
+    assert result.exit_code == 3
+    assert "no AWS region" in result.stderr
+
+
+def test_demo_fails_with_exit_3_when_the_demo_module_is_missing(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN an environment without the demo module
+    monkeypatch.setattr(demo_command, "DEMO_MODULE", "sandbox.no_such_demo")
+    # WHEN the demo is run THEN it exits 3 and names the module
+    result = run("demo")
+    assert result.exit_code == 3
+    assert "sandbox.no_such_demo" in result.stderr
+
+
+@pytest.mark.parametrize(("returned", "exit_code"), [(0, 0), (None, 0), (4, 1)])
+def test_demo_runs_the_sandbox_demo_with_its_own_arguments(
+    run: Run, monkeypatch: pytest.MonkeyPatch, returned: int | None, exit_code: int
+) -> None:
+    # GIVEN a demo module whose main records its arguments and returns ``returned``
+    calls: list[list[str]] = []
+
+    def main(argv: list[str] | None = None) -> int | None:
+        calls.append(list(argv or []))
+        return returned
+
+    module = types.ModuleType("labelchain_test_demo")
+    module.main = main  # type: ignore[attr-defined]
+    module.__spec__ = types.SimpleNamespace(name="labelchain_test_demo")  # type: ignore[assignment]
+    monkeypatch.setitem(sys.modules, "labelchain_test_demo", module)
+    monkeypatch.setattr(demo_command, "DEMO_MODULE", "labelchain_test_demo")
+    # WHEN the demo is run with an argument of its own
+    result = run("demo", "--fast")
+    # THEN the demo's main got it, and its return code decides the exit code
+    assert calls == [["--fast"]]
+    assert result.exit_code == exit_code
