@@ -26,7 +26,6 @@ for _variable in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
 
 import json  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -51,19 +50,11 @@ from lambda_fakes import (  # noqa: E402
     REGION,
     ROLE_ARN,
     TABLE,
+    AwsClients,
     create_jobs_table,
     make_chain,
 )
 from moto import mock_aws  # noqa: E402
-
-
-@dataclass(frozen=True)
-class AwsClients:
-    s3: Any
-    dynamodb: Any
-    sns: Any
-    ssm: Any
-    sfn: Any
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -222,3 +223,14 @@ def request_of(item: dict[str, Any]) -> dict[str, Any]:
 def emitted_metrics(stdout: str) -> list[dict[str, Any]]:
     """The CloudWatch EMF documents Powertools printed."""
     return [json.loads(line) for line in stdout.splitlines() if line.startswith('{"_aws"')]
+
+
+@dataclass(frozen=True)
+class AwsClients:
+    """The moto-backed clients a handler test injects."""
+
+    s3: Any
+    dynamodb: Any
+    sns: Any
+    ssm: Any
+    sfn: Any

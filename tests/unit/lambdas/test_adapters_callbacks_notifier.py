@@ -8,9 +8,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-from conftest import AwsClients
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.notifier import MAX_SUBJECT, Notifier
+from lambda_fakes import AwsClients
 
 DEFINITION = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import AwsClients
 from labelchain_fn.adapters.objects import Objects, spool
 from labelchain_fn.core.errors import ManifestNotFound
-from lambda_fakes import ARTIFACTS_BUCKET, INPUT_BUCKET
+from lambda_fakes import ARTIFACTS_BUCKET, INPUT_BUCKET, AwsClients
 
 KEY = "incoming/birds/batch.manifest"
 

@@ -6,10 +6,9 @@ import json
 from collections.abc import Iterator
 
 import pytest
-from conftest import AwsClients
 from labelchain_fn.adapters import settings
 from labelchain_fn.adapters.settings import Settings, SettingsError, load_chains
-from lambda_fakes import PARAMETER, make_chain
+from lambda_fakes import PARAMETER, AwsClients, make_chain
 
 
 @pytest.fixture(autouse=True)

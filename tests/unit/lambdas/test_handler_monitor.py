@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import AwsClients
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
@@ -19,7 +18,14 @@ from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.handlers import monitor as monitor_module
 from labelchain_fn.handlers.monitor import MonitorIncomplete, monitor
-from lambda_fakes import EXECUTION_ARN, describe_response, emitted_metrics, pending_job, request_of
+from lambda_fakes import (
+    EXECUTION_ARN,
+    AwsClients,
+    describe_response,
+    emitted_metrics,
+    pending_job,
+    request_of,
+)
 
 NAME = "lc-birds-0001-abcd1234"
 STARTED = "2026-03-02T14:00:00+00:00"

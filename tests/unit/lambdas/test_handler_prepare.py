@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import AwsClients
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.objects import Objects
@@ -29,6 +28,7 @@ from lambda_fakes import (
     OTHER_EXECUTION_ARN,
     ROLE_ARN,
     T0,
+    AwsClients,
     make_chain,
     manifest_lines,
     prepare_event,

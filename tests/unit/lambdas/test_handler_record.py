@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import AwsClients
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
@@ -21,6 +20,7 @@ from labelchain_fn.handlers.record import record
 from lambda_fakes import (
     MODEL_ARN,
     OUTPUT_BUCKET,
+    AwsClients,
     describe_response,
     emitted_metrics,
     output_line,

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from conftest import AwsClients
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
@@ -19,7 +18,7 @@ from labelchain_fn.handlers import compare as compare_module
 from labelchain_fn.handlers import record_failure as record_failure_module
 from labelchain_fn.handlers.compare import compare
 from labelchain_fn.handlers.record_failure import record_failure
-from lambda_fakes import EXECUTION_ARN, INPUT_BUCKET, emitted_metrics, pending_job, s3_event
+from lambda_fakes import EXECUTION_ARN, INPUT_BUCKET, AwsClients, emitted_metrics, pending_job, s3_event
 
 MAIN = "lc-birds-0002-abcd1234"
 CONTROL = "lc-birds-0002c-abcd1234"
