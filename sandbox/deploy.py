@@ -1,0 +1,191 @@
+"""Deploy the synthesized CDK app (``cdk.out``) into a running sandbox, then verify it.
+
+Why boto3 ``CreateStack`` and not ``cdk deploy``: it deploys the *exact* synthesized template (no second
+synth), publishes the same assets to the same bucket and keys the CDK CLI would (taken from
+``<stack>.assets.json``), needs no bootstrap stack, no ``cdklocal`` and no change-set path, and takes
+seconds instead of the CLI's 18-25 s. What it skips is the CLI's own publishing and change-set code, which
+the offline proof does not need to exercise. The bootstrap pieces the template reads are created: the
+assets bucket and the ``/cdk-bootstrap/<qualifier>/version`` SSM parameter. AWS-managed Lambda layers
+(Powertools) are published as empty stand-ins with the same name and version, since handlers import
+Powertools from the project virtualenv offline.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from .deploy_checks import DeployError, skipped_types, verify_stack
+from .server import Sandbox
+
+BOOTSTRAP_VERSION = "30"
+# Layer version ARNs are often built with Fn::Join around AWS::Partition: match the stable tail only.
+_LAYER = re.compile(r":layer:([A-Za-z0-9_-]+):(\d+)")
+
+
+@dataclass
+class DeployResult:
+    """A deployed stack: its outputs and the physical ids of its resources by type."""
+
+    stack_name: str
+    stack_id: str
+    outputs: dict[str, str]
+    resources: dict[str, list[str]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line: verified resources, outputs and the types moto does not create."""
+        count = sum(len(ids) for ids in self.resources.values())
+        skipped = f"; not created by moto: {', '.join(self.skipped)}" if self.skipped else ""
+        return f"{count} verified resources, {len(self.outputs)} outputs{skipped}"
+
+
+def _substitute(text: str, account_id: str, region: str) -> str:
+    return (
+        text.replace("${AWS::AccountId}", account_id)
+        .replace("${AWS::Region}", region)
+        .replace("${AWS::Partition}", "aws")
+    )
+
+
+def zip_directory(directory: Path) -> bytes:
+    """A deterministic zip of a directory's contents (sorted entries, fixed timestamps), like CDK's."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(directory).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def stack_artifact(cdk_out: Path, stack_name: str | None) -> tuple[str, dict[str, Any]]:
+    """The stack artifact of the cloud assembly (the only one, or the one named)."""
+    manifest = json.loads((cdk_out / "manifest.json").read_text())
+    stacks = {n: a for n, a in manifest["artifacts"].items() if a["type"] == "aws:cloudformation:stack"}
+    if stack_name is None and len(stacks) == 1:
+        stack_name = next(iter(stacks))
+    if stack_name not in stacks:
+        raise DeployError(f"stack {stack_name!r} not in {cdk_out}; the assembly has {sorted(stacks)}")
+    return str(stack_name), stacks[str(stack_name)]
+
+
+def publish_assets(
+    sandbox: Sandbox, cdk_out: Path, artifact: dict[str, Any], account_id: str
+) -> dict[str, str]:
+    """Upload every file asset to its bucket and key; returns ``{asset id: s3 URL}``."""
+    s3, region = sandbox.client("s3"), sandbox.settings.region
+    assets_file = next(d["properties"]["file"] for d in _dependencies(cdk_out, artifact))
+    assets = json.loads((cdk_out / assets_file).read_text())
+    if assets.get("dockerImages"):
+        raise DeployError("Docker image assets cannot be published to the sandbox")
+    urls = {}
+    for asset_id, asset in assets["files"].items():
+        source = cdk_out / asset["source"]["path"]
+        body = (
+            zip_directory(source)
+            if asset["source"]["packaging"] == "zip" and source.is_dir()
+            else source.read_bytes()
+        )
+        for destination in asset["destinations"].values():
+            bucket = _substitute(destination["bucketName"], account_id, region)
+            key = _substitute(destination["objectKey"], account_id, region)
+            if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+                s3.create_bucket(Bucket=bucket)
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
+            urls[asset_id] = f"{sandbox.endpoint_url}/{bucket}/{key}"
+    return urls
+
+
+def _dependencies(cdk_out: Path, artifact: dict[str, Any]) -> list[dict[str, Any]]:
+    manifest = json.loads((cdk_out / "manifest.json").read_text())
+    return [
+        manifest["artifacts"][name]
+        for name in artifact.get("dependencies", [])
+        if manifest["artifacts"][name]["type"] == "cdk:asset-manifest"
+    ]
+
+
+def publish_layer_stand_ins(sandbox: Sandbox, template: dict[str, Any]) -> list[str]:
+    """Publish empty layer versions for layer ARNs the template names (the AWS-managed Powertools layer)."""
+    wanted: dict[str, int] = {}
+    for match in _LAYER.finditer(json.dumps(template)):
+        wanted[match.group(1)] = max(wanted.get(match.group(1), 0), int(match.group(2)))
+    lam, published = sandbox.client("lambda"), []
+    empty = zip_directory_bytes({"python/.keep": b""})
+    for name, version in wanted.items():
+        existing = lam.list_layer_versions(LayerName=name)["LayerVersions"]
+        for _ in range(version - max([v["Version"] for v in existing], default=0)):
+            lam.publish_layer_version(
+                LayerName=name, Content={"ZipFile": empty}, Description="sandbox stand-in"
+            )
+        published.append(f"{name}:{version}")
+    return published
+
+
+def zip_directory_bytes(files: dict[str, bytes]) -> bytes:
+    """A zip of in-memory files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def deploy(
+    sandbox: Sandbox,
+    cdk_out: Path | str,
+    *,
+    stack_name: str | None = None,
+    parameters: dict[str, str] | None = None,
+    timeout_seconds: float = 120.0,
+) -> DeployResult:
+    """Publish assets, create the stack from its template URL, wait, verify; raises :class:`DeployError`."""
+    cdk_out = Path(cdk_out)
+    name, artifact = stack_artifact(cdk_out, stack_name)
+    template_file = cdk_out / artifact["properties"]["templateFile"]
+    template = json.loads(template_file.read_text())
+    account_id = sandbox.account_id
+    qualifier_param = artifact["properties"].get(
+        "bootstrapStackVersionSsmParameter", "/cdk-bootstrap/hnb659fds/version"
+    )
+    sandbox.client("ssm").put_parameter(
+        Name=qualifier_param, Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
+    )
+    urls = publish_assets(sandbox, cdk_out, artifact, account_id)
+    publish_layer_stand_ins(sandbox, template)
+    template_url = _substitute(
+        artifact["properties"].get("stackTemplateAssetObjectUrl", ""), account_id, sandbox.settings.region
+    )
+    url = next((u for u in urls.values() if template_url.endswith(u.rsplit("/", 1)[-1])), None)
+    cfn = sandbox.client("cloudformation")
+    kwargs: dict[str, Any] = {"TemplateURL": url} if url else {"TemplateBody": template_file.read_text()}
+    try:
+        stack_id = cfn.create_stack(
+            StackName=name,
+            Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
+            Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in (parameters or {}).items()],
+            **kwargs,
+        )["StackId"]
+    except ClientError as error:
+        raise DeployError(f"CreateStack of {name} failed: {error}") from error
+    deadline = time.monotonic() + timeout_seconds
+    while (stack := cfn.describe_stacks(StackName=stack_id)["Stacks"][0])["StackStatus"].endswith(
+        "IN_PROGRESS"
+    ):
+        if time.monotonic() > deadline:
+            raise DeployError(f"stack {name} still {stack['StackStatus']} after {timeout_seconds:.0f} s")
+        time.sleep(0.2)
+    if stack["StackStatus"] != "CREATE_COMPLETE":
+        raise DeployError(f"stack {name} ended {stack['StackStatus']}: {stack.get('StackStatusReason', '')}")
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    resources = verify_stack(sandbox, stack_id, template)
+    return DeployResult(name, stack_id, outputs, resources, skipped_types(sandbox, stack_id, template))

@@ -1,0 +1,207 @@
+"""Smoke tests of the CloudFormation patches and the callback-host patch."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import boto3
+import moto.settings
+import pytest
+
+from sandbox.patches import (
+    cfn_bucket,
+    cfn_custom_resource,
+    cfn_outputs,
+    lambda_invoke,
+    server_host,
+    sfn_cfn_backend,
+)
+
+REGION = "us-east-1"
+
+
+def _stack(template: dict, name: str = "stack") -> str:
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    return cfn.create_stack(
+        StackName=name, TemplateBody=json.dumps(template), Capabilities=["CAPABILITY_IAM"]
+    )["StackId"]
+
+
+def _physical(stack: str, logical: str) -> str:
+    resources = boto3.client("cloudformation", region_name=REGION).describe_stack_resources(StackName=stack)[
+        "StackResources"
+    ]
+    return next(r["PhysicalResourceId"] for r in resources if r.get("LogicalResourceId") == logical)
+
+
+def test_cfn_state_machines_land_in_the_executing_backend(sfn_aws):
+    sfn_cfn_backend.install()
+    try:
+        definition = json.dumps(
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "ran", "End": True}}}
+        )
+        stack = _stack(
+            {
+                "Resources": {
+                    "Machine": {
+                        "Type": "AWS::StepFunctions::StateMachine",
+                        "Properties": {
+                            "DefinitionString": definition,
+                            "RoleArn": "arn:aws:iam::123456789012:role/x",
+                        },
+                    }
+                }
+            }
+        )
+        arn = _physical(stack, "Machine")
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            time.sleep(0.05)
+        assert result["status"] == "SUCCEEDED"
+    finally:
+        sfn_cfn_backend.uninstall()
+
+
+def test_custom_resource_properties_arrive_as_strings(sfn_aws):
+    cfn_custom_resource.install()
+    try:
+        received: list[dict] = []
+        arrived = threading.Event()
+        iam = boto3.client("iam", region_name=REGION)
+        role = iam.create_role(RoleName="provider", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        arn = boto3.client("lambda", region_name=REGION).create_function(
+            FunctionName="provider",
+            Runtime="python3.12",
+            Role=role,
+            Handler="app.handler",
+            Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+        )["FunctionArn"]
+        lambda_invoke.registry.register(
+            "provider", lambda event, context: (received.append(event), arrived.set())
+        )
+        _stack(
+            {
+                "Resources": {
+                    "Thing": {
+                        "Type": "Custom::Thing",
+                        "Properties": {
+                            "ServiceToken": arn,
+                            "Managed": True,
+                            "Count": 3,
+                            "Nested": {"Flag": False},
+                            "Items": [1, True, "x"],
+                        },
+                    }
+                }
+            }
+        )
+        assert arrived.wait(5)
+        properties = received[0]["ResourceProperties"]
+        assert properties["Managed"] == "true" and properties["Count"] == "3"
+        assert properties["Nested"] == {"Flag": "false"} and properties["Items"] == ["1", "true", "x"]
+    finally:
+        cfn_custom_resource.uninstall()
+
+
+def test_outputs_exist_after_executing_a_change_set(sfn_aws):
+    cfn_outputs.install()
+    try:
+        cfn = boto3.client("cloudformation", region_name=REGION)
+        template = {
+            "Resources": {"Bucket": {"Type": "AWS::S3::Bucket"}},
+            "Outputs": {"BucketName": {"Value": {"Ref": "Bucket"}}},
+        }
+        cfn.create_change_set(
+            StackName="cs", ChangeSetName="create", ChangeSetType="CREATE", TemplateBody=json.dumps(template)
+        )
+        cfn.execute_change_set(ChangeSetName="create", StackName="cs")
+        outputs = cfn.describe_stacks(StackName="cs")["Stacks"][0]["Outputs"]
+        assert [o["OutputKey"] for o in outputs] == ["BucketName"] and outputs[0]["OutputValue"].startswith(
+            "cs-bucket"
+        )
+    finally:
+        cfn_outputs.uninstall()
+
+
+def test_cfn_buckets_get_versioning_and_eventbridge_notifications(sfn_aws):
+    cfn_bucket.install()
+    try:
+        stack = _stack(
+            {
+                "Resources": {
+                    "Uploads": {
+                        "Type": "AWS::S3::Bucket",
+                        "Properties": {
+                            "VersioningConfiguration": {"Status": "Enabled"},
+                            "NotificationConfiguration": {
+                                "EventBridgeConfiguration": {"EventBridgeEnabled": True}
+                            },
+                        },
+                    }
+                }
+            }
+        )
+        bucket = _physical(stack, "Uploads")
+        s3 = boto3.client("s3", region_name=REGION)
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        from moto.s3.models import s3_backends
+
+        assert (
+            s3_backends["123456789012"]["aws"].get_bucket(bucket).notification_configuration.event_bridge
+            == {}
+        )
+    finally:
+        cfn_bucket.uninstall()
+
+
+@pytest.mark.parametrize(
+    ("cfn", "expected"),
+    [
+        ({"EventBridgeConfiguration": {"EventBridgeEnabled": "false"}}, {}),
+        (
+            {
+                "QueueConfigurations": [
+                    {
+                        "Event": "s3:ObjectCreated:*",
+                        "Queue": "arn:q",
+                        "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "in/"}]}},
+                    }
+                ]
+            },
+            {
+                "QueueConfiguration": [
+                    {
+                        "Queue": "arn:q",
+                        "Event": ["s3:ObjectCreated:*"],
+                        "Filter": {"S3Key": {"FilterRule": [{"Name": "prefix", "Value": "in/"}]}},
+                    }
+                ]
+            },
+        ),
+    ],
+)
+def test_notification_shapes_are_converted(cfn, expected):
+    assert cfn_bucket.notification_config(cfn) == expected
+
+
+def test_callback_host_is_the_local_server():
+    server_host.install()
+    try:
+        assert moto.settings.moto_server_host() == "http://localhost"
+    finally:
+        server_host.uninstall()
+    assert moto.settings.moto_server_host() != "http://localhost"
+
+
+def test_patches_are_idempotent_and_reversible():
+    from moto.awslambda.models import LambdaFunction
+
+    original = LambdaFunction._invoke_lambda
+    lambda_invoke.install()
+    lambda_invoke.install()
+    assert LambdaFunction._invoke_lambda is not original
+    lambda_invoke.uninstall()
+    assert LambdaFunction._invoke_lambda is original
