@@ -29,10 +29,12 @@ node_modules/.installed: package.json
 
 install: $(VENV)/.installed node_modules/.installed
 
-## make test — the whole offline suite (unit, stacks, workflow, then the sandbox tests in their own process)
+## make test — the whole offline suite. Server-mode tests (a moto server on loopback) run in their own
+## pytest processes: moto's backends are process-wide, and a mock_aws test would reset them under the server.
 test: install
-	$(BIN)/pytest tests --ignore=tests/sandbox -q
-	@if [ -d tests/sandbox ]; then $(BIN)/pytest tests/sandbox -q; fi
+	$(BIN)/pytest tests --ignore=tests/sandbox/server --ignore=tests/e2e -q
+	$(BIN)/pytest tests/sandbox/server -q
+	@if [ -d tests/e2e ]; then $(BIN)/pytest tests/e2e -q; fi
 
 test-unit: install
 	$(BIN)/pytest tests/unit -q
