@@ -1,14 +1,15 @@
 """Notifications: one encrypted SNS topic, its e-mail subscriptions, and the alarms that publish to it.
 
 The Lambdas publish job results, failures and stalls to the topic; CloudWatch alarms publish when
-executions fail, time out or are aborted, and when any function reports errors.
+executions fail, time out or are aborted, when any function reports errors, when a chain's job fails and
+when the monitor finds a stalled job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_iam as iam
@@ -18,6 +19,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
+from labelchain_fn.core import metrics as names
 
 ALARM_PERIOD = Duration.minutes(5)
 
@@ -38,7 +40,8 @@ class Alerts(Construct):
     Attributes
     ----------
     topic, key : the topic and its key.
-    alarms : alarm construct ID -> alarm, filled by :meth:`watch_state_machine` / :meth:`watch_functions`.
+    alarms : alarm construct ID -> alarm, filled by :meth:`watch_state_machine`, :meth:`watch_functions`
+        and :meth:`watch_jobs`.
     """
 
     def __init__(
@@ -73,9 +76,15 @@ class Alerts(Construct):
         self.alarms: dict[str, cloudwatch.Alarm] = {}
 
     def _alarm(self, id_: str, metric: cloudwatch.IMetric, description: str) -> None:
+        """Alarm when ``metric`` reaches 1 in one period; no data is not a breach (metrics are sparse).
+
+        The alarm is named ``<stackName>-<id_>``: CloudWatch puts the name in the subject of every alarm
+        e-mail, where a generated name would tell the reader nothing.
+        """
         alarm = cloudwatch.Alarm(
             self,
             id_,
+            alarm_name=f"{Stack.of(self).stack_name}-{id_}",
             alarm_description=description,
             metric=metric,
             threshold=1,
@@ -114,3 +123,32 @@ class Alerts(Construct):
                 function.metric_errors(period=ALARM_PERIOD, statistic=cloudwatch.Stats.SUM),
                 f"The labelchain {name} function reported errors",
             )
+
+    def watch_jobs(self, chains: Sequence[str]) -> None:
+        """Alarm when a job of a chain fails (``JobsFailed``, one alarm per chain) and when the monitor
+        reports a stalled job (``StalledJobs``); both are the handlers' Powertools metrics, which carry
+        the ``service`` dimension next to ``chain``."""
+        service = {names.SERVICE_DIMENSION: names.SERVICE}
+        for chain in chains:
+            self._alarm(
+                f"JobsFailed-{chain}",
+                cloudwatch.Metric(
+                    namespace=names.NAMESPACE,
+                    metric_name=names.JOBS_FAILED,
+                    dimensions_map={names.CHAIN_DIMENSION: chain, **service},
+                    statistic=cloudwatch.Stats.SUM,
+                    period=ALARM_PERIOD,
+                ),
+                f"A labeling job of chain {chain} failed or was stopped",
+            )
+        self._alarm(
+            "StalledJobs",
+            cloudwatch.Metric(
+                namespace=names.NAMESPACE,
+                metric_name=names.STALLED_JOBS,
+                dimensions_map=service,
+                statistic=cloudwatch.Stats.SUM,
+                period=ALARM_PERIOD,
+            ),
+            "A running labeling job made no progress for the configured time",
+        )

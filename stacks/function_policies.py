@@ -47,8 +47,9 @@ LABELING_JOB_ACTIONS: dict[str, tuple[str, ...]] = {
     "job_state_changed": ("DescribeLabelingJob",),
     "monitor": ("DescribeLabelingJob", "StopLabelingJob"),
     "record": ("DescribeLabelingJob",),
-    # A failed execution stops the job it had created (if still running).
-    "record_failure": ("StopLabelingJob",),
+    # A failed execution stops the job it had created (if still running); Describe tells a job whose
+    # ARN a crashed StartJob never recorded from a foreign job of the same name.
+    "record_failure": ("DescribeLabelingJob", "StopLabelingJob"),
 }
 READS_CHAINS = ("prepare", "record", "record_failure", "monitor")
 PUBLISHES = ("record", "record_failure", "monitor", "compare")

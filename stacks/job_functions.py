@@ -14,6 +14,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
+from labelchain_fn.core import metrics as metric_names
 from labelchain_fn.core.config import PipelineConfig
 
 from .context import PROJECT_ROOT
@@ -30,8 +31,9 @@ POWERTOOLS_LAYER_ACCOUNT = "017000801446"
 #: Layer version of ``AWSLambdaPowertoolsPythonV3-<python>-<arch>``; bump it together with the
 #: ``aws-lambda-powertools`` pin in ``pyproject.toml``.
 POWERTOOLS_LAYER_VERSION = 27
-SERVICE_NAME = "labelchain"
-METRICS_NAMESPACE = "LabelChain"
+# The handlers' metrics, dashboard and alarms share these names (labelchain_fn.core.metrics).
+SERVICE_NAME = metric_names.SERVICE
+METRICS_NAMESPACE = metric_names.NAMESPACE
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ from constructs import Construct
 START_JOB_TIMEOUT = Duration.days(31)
 #: ``LabelingJobThrottled`` = ThrottlingException / ResourceLimitExceeded (too many concurrent jobs).
 THROTTLED_ERROR = "LabelingJobThrottled"
+#: A start Lambda that died (timeout, out of memory, crash) may have created the job without storing the
+#: task token. StartJob is idempotent (the retry meets its own job through ``ResourceInUse``), so these are
+#: retried; Step Functions reports them as ``Lambda.Unknown`` (``Sandbox.Timedout`` for a timeout).
+CRASH_ERRORS = ["Lambda.Unknown", "Sandbox.Timedout"]
 
 
 class JobRun(sfn.StateMachineFragment):
@@ -74,6 +78,9 @@ class JobRun(sfn.StateMachineFragment):
         )
         self.start_task.add_retry(
             errors=[THROTTLED_ERROR], interval=Duration.seconds(30), backoff_rate=2, max_attempts=6
+        )
+        self.start_task.add_retry(
+            errors=CRASH_ERRORS, interval=Duration.seconds(5), backoff_rate=2, max_attempts=2
         )
         self.record_task = tasks.LambdaInvoke(
             self,

@@ -11,6 +11,7 @@ from labelchain_fn.core.config import PipelineConfig
 
 from .alerts import Alerts
 from .chain_settings import ChainSettings
+from .dashboard import LabelingDashboard
 from .function_policies import PolicyTargets
 from .ground_truth_role import GroundTruthRole
 from .job_events import JobEvents
@@ -36,8 +37,8 @@ class LabelChainStack(Stack):
 
     Attributes
     ----------
-    storage, job_table, chain_settings, ground_truth_role, alerts, job_functions, workflow, job_events :
-        the constructs, exposed for tests and for the cdk-nag acknowledgements.
+    storage, job_table, chain_settings, ground_truth_role, alerts, job_functions, workflow, job_events,
+    dashboard : the constructs, exposed for tests and for the cdk-nag acknowledgements.
     """
 
     def __init__(self, scope: Construct, id_: str, *, config: PipelineConfig, **kwargs: Any) -> None:
@@ -102,6 +103,15 @@ class LabelChainStack(Stack):
         )
         self.alerts.watch_state_machine(state_machine)
         self.alerts.watch_functions(self.job_functions.functions)
+        self.alerts.watch_jobs(list(config.chains))
+        self.dashboard = LabelingDashboard(
+            self,
+            "Dashboard",
+            chains=list(config.chains),
+            state_machine=state_machine,
+            functions=self.job_functions.functions,
+            alarms=list(self.alerts.alarms.values()),
+        )
         self._add_outputs()
 
     def _add_outputs(self) -> None:
@@ -124,6 +134,7 @@ class LabelChainStack(Stack):
             "TopicArn": (self.alerts.topic.topic_arn, "Notifications"),
             "GroundTruthRoleArn": (self.ground_truth_role.role.role_arn, "Labeling job execution role"),
             "ChainsParameterName": (self.chain_settings.parameter_name, "SSM parameter with the chains"),
+            "DashboardName": (self.dashboard.dashboard.dashboard_name, "CloudWatch dashboard"),
         }
         for name, (value, description) in outputs.items():
             CfnOutput(self, name, value=value, description=description)

@@ -106,6 +106,14 @@ class LabelingJobs:
                 return None
             raise
 
+    def created_from(self, labeling_job_name: str, manifest_s3_uri: str | None) -> bool:
+        """Whether a job named ``labeling_job_name`` exists and reads ``manifest_s3_uri``: the job the
+        pipeline requested, even when a crash kept its ARN from being recorded (a job of that name on
+        another manifest is someone else's and must not be touched)."""
+        job = self.find(labeling_job_name) if manifest_s3_uri else None
+        source = ((job or {}).get("InputConfig") or {}).get("DataSource", {}).get("S3DataSource", {})
+        return job is not None and source.get("ManifestS3Uri") == manifest_s3_uri
+
     def stop(self, labeling_job_name: str) -> bool:
         """``StopLabelingJob``; idempotent. Returns False when the job is missing or no longer running."""
         try:

@@ -9,17 +9,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from labelchain_fn.adapters import clients
+from labelchain_fn.core.message_format import MAX_SUBJECT, fit_subject
+
+__all__ = ["MAX_SUBJECT", "Notifier"]
 
 logger = logging.getLogger(__name__)
-
-#: SNS limit on ``Subject`` (ASCII, no line breaks).
-MAX_SUBJECT = 100
-
-
-def _subject(text: str) -> str:
-    flat = " ".join(text.split())
-    ascii_text = flat.encode("ascii", "replace").decode("ascii")
-    return ascii_text if len(ascii_text) <= MAX_SUBJECT else ascii_text[: MAX_SUBJECT - 3] + "..."
 
 
 class Notifier:
@@ -41,7 +35,8 @@ class Notifier:
         self.failed = 0
 
     def publish(self, subject: str, message: str | Mapping[str, Any]) -> bool:
-        """Publish ``message`` (a mapping is sent as indented JSON) with ``subject`` cut to 100 characters.
+        """Publish ``message`` (plain text; a mapping is sent as indented JSON) under ``subject`` made to fit
+        SNS (one ASCII line of at most 100 characters, see ``core.message_format.fit_subject``).
 
         Returns
         -------
@@ -50,7 +45,7 @@ class Notifier:
         """
         body = message if isinstance(message, str) else json.dumps(message, indent=2, default=str)
         try:
-            self.client.publish(TopicArn=self.topic_arn, Subject=_subject(subject), Message=body)
+            self.client.publish(TopicArn=self.topic_arn, Subject=fit_subject(subject), Message=body)
         except Exception:
             self.failed += 1
             logger.exception("notification not published", extra={"subject": subject})

@@ -10,19 +10,34 @@ from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.settings import TABLE_NAME, TOPIC_ARN, get_settings
 from labelchain_fn.core import records
-from labelchain_fn.handlers.shared import CHAIN_DIMENSION, logger, metrics, now_iso, tracer
+from labelchain_fn.core.messages import comparison_message
+from labelchain_fn.core.metrics import COMPARISONS, WARM_START_COST_SAVING_PERCENT, MetricDatum, count
+from labelchain_fn.handlers.shared import (
+    add_metrics,
+    emit_notifications_failed,
+    logger,
+    metrics,
+    now_iso,
+    tracer,
+)
 
 REQUIRED = (TABLE_NAME, TOPIC_ARN)
 
 
-def compare(event: Mapping[str, Any], *, store: JobStore, notifier: Notifier, now: str) -> dict[str, Any]:
-    """Store the comparison of ``{"main": summary, "control": summary, "chain"}``; returns it JSON-safe."""
+def compare(
+    event: Mapping[str, Any], *, store: JobStore, notifier: Notifier, now: str, region: str
+) -> dict[str, Any]:
+    """Store the comparison of ``{"main": summary, "control": summary, "chain"}`` and announce it
+    (``region`` is used for the console links); returns it JSON-safe."""
     main, control = event["main"], event["control"]
     chain = str(event.get("chain") or main.get("chain"))
     item = records.comparison_item(main, control, chain=chain, now=now)
     store.put_comparison(item)
     result: dict[str, Any] = records.from_dynamo({k: v for k, v in item.items() if k not in ("pk", "sk")})
-    notifier.publish(f"labelchain: warm start vs control, {main['labelingJobName']}", result)
+    # The payload carries no execution ARN; the main job's record knows it (for the console link).
+    job = store.get_job(str(main["labelingJobName"])) or {}
+    message = comparison_message(result, region=region, execution_arn=job.get("executionArn"))
+    notifier.publish(message.subject, message.body)
     logger.info("jobs compared", extra={"comparison": result})
     return result
 
@@ -34,12 +49,14 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.compare.handler``."""
     settings = get_settings().require(*REQUIRED)
     notifier = Notifier(settings.topic_arn)
-    result = compare(event, store=JobStore(settings.table_name), notifier=notifier, now=now_iso())
-    metrics.add_dimension(name=CHAIN_DIMENSION, value=str(result["chain"]))
-    metrics.add_metric(name="Comparisons", unit="Count", value=1)
+    result = compare(
+        event, store=JobStore(settings.table_name), notifier=notifier, now=now_iso(), region=settings.region
+    )
+    data = [count(COMPARISONS)]
     if "costSavingPercent" in result:
-        metrics.add_metric(
-            name="WarmStartCostSavingPercent", unit="Percent", value=float(result["costSavingPercent"])
+        data.append(
+            MetricDatum(WARM_START_COST_SAVING_PERCENT, "Percent", float(result["costSavingPercent"]))
         )
-    metrics.add_metric(name="NotificationsFailed", unit="Count", value=notifier.failed)
+    add_metrics(data, chain=str(result["chain"]))
+    emit_notifications_failed(notifier.failed)
     return result

@@ -7,6 +7,7 @@ stops a job whose execution ended (nobody would record it) and raises one alert 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,16 +18,31 @@ from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.settings import TABLE_NAME, TOPIC_ARN, Settings, get_settings
 from labelchain_fn.core import records
 from labelchain_fn.core.figures import COUNTER_NAMES
+from labelchain_fn.core.messages import job_stalled_message, job_stopped_message
+from labelchain_fn.core.metrics import ACTIVE_JOBS, JOBS_FAILED, STALLED_JOBS, count
 from labelchain_fn.core.monitoring import decide
 from labelchain_fn.handlers.delivery import deliver_callback
-from labelchain_fn.handlers.shared import expires_at, logger, metrics, now_iso, tracer
+from labelchain_fn.handlers.shared import (
+    add_metrics,
+    emit_chain_metric,
+    emit_notifications_failed,
+    expires_at,
+    logger,
+    metrics,
+    now_iso,
+    tracer,
+)
 
 REQUIRED = (TABLE_NAME, TOPIC_ARN)
 ENDED_EXECUTION = "ExecutionEnded"
 
 
 class MonitorIncomplete(RuntimeError):
-    """Some jobs could not be checked (each is logged); the others were handled."""
+    """Some jobs could not be checked (each is logged); the others were handled (``summary``)."""
+
+    def __init__(self, message: str, summary: dict[str, Any]) -> None:
+        super().__init__(message)
+        self.summary = summary
 
 
 def _counters(raw: Mapping[str, Any] | None) -> dict[str, int]:
@@ -44,7 +60,8 @@ def monitor_job(
     notifier: Notifier,
     now: str,
 ) -> dict[str, Any]:
-    """Check one active job; returns what was done (``snapshot``, ``callback``, ``stopped``, ``stalled``)."""
+    """Check one active job; returns what was done (``snapshot``, ``callback``, ``stopped``, ``stalled``,
+    and ``closed``: the monitor closed the job's record as failed because its execution ended)."""
     name = str(item["labelingJobName"])
     description = labeling.describe(name)
     status, reason = str(description["LabelingJobStatus"]), description.get("FailureReason")
@@ -71,6 +88,8 @@ def monitor_job(
         "callback": None,
         "stopped": False,
         "stalled": decision.stalled,
+        "chain": item.get("chain"),
+        "closed": False,
     }
     if decision.snapshot:
         store.put_snapshot(
@@ -88,7 +107,7 @@ def monitor_job(
         done["callback"] = deliver_callback(item, status, reason, store=store, callbacks=callbacks, now=now)
         if execution_status not in (None, "RUNNING"):
             # The execution is gone, so RecordJob will never run: close the record here.
-            store.mark_failed(
+            done["closed"] = store.mark_failed(
                 name,
                 ENDED_EXECUTION,
                 f"execution {execution_status}; labeling job {status}",
@@ -97,28 +116,25 @@ def monitor_job(
             )
     if decision.stop_job:
         done["stopped"] = labeling.stop(name)
-        store.mark_failed(
+        done["closed"] = store.mark_failed(
             name,
             ENDED_EXECUTION,
             f"execution {execution_status}; labeling job stopped",
             now,
             status="STOPPED",
         )
-        notifier.publish(
-            f"labelchain: stopped {name}",
-            {"labelingJobName": name, "executionStatus": execution_status, "counters": counters},
+        stopped = job_stopped_message(
+            item, execution_status=execution_status, counters=counters, region=settings.region
         )
+        notifier.publish(stopped.subject, stopped.body)
     if decision.stalled:
-        notifier.publish(
-            f"labelchain: {name} has stalled",
-            {
-                "labelingJobName": name,
-                "chain": item.get("chain"),
-                "counters": counters,
-                "lastProgressAt": item.get("lastProgressAt"),
-                "stalledAfterMinutes": settings.stalled_after_minutes,
-            },
+        stalled = job_stalled_message(
+            item,
+            counters=counters,
+            stalled_after_minutes=settings.stalled_after_minutes,
+            region=settings.region,
         )
+        notifier.publish(stalled.subject, stalled.body)
         store.mark_stalled_alerted(name, now)
     return done
 
@@ -159,8 +175,19 @@ def monitor(
     summary = {"checked": len(results), "failed": failed, "jobs": results}
     logger.info("monitor run", extra={"checked": len(results), "failed": failed})
     if failed:
-        raise MonitorIncomplete(f"could not check {len(failed)} job(s): {', '.join(failed)}")
+        raise MonitorIncomplete(f"could not check {len(failed)} job(s): {', '.join(failed)}", summary)
     return summary
+
+
+def _emit_metrics(summary: Mapping[str, Any], notifications_failed: int) -> None:
+    """Pipeline-wide ``ActiveJobs``/``StalledJobs``/``NotificationsFailed``, and ``JobsFailed`` per chain
+    for the records this run closed (jobs whose execution ended without RecordJob or RecordFailure)."""
+    jobs = summary["jobs"]
+    stalled = sum(1 for job in jobs if job["stalled"])
+    add_metrics([count(ACTIVE_JOBS, summary["checked"]), count(STALLED_JOBS, stalled)])
+    emit_notifications_failed(notifications_failed)
+    for chain, closed in sorted(Counter(str(j["chain"]) for j in jobs if j["closed"]).items()):
+        emit_chain_metric(chain, count(JOBS_FAILED, closed))
 
 
 @logger.inject_lambda_context
@@ -179,10 +206,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             notifier=notifier,
             now=now_iso(),
         )
-    finally:
-        metrics.add_metric(name="NotificationsFailed", unit="Count", value=notifier.failed)
-    metrics.add_metric(name="ActiveJobs", unit="Count", value=summary["checked"])
-    metrics.add_metric(
-        name="StalledJobs", unit="Count", value=sum(1 for job in summary["jobs"] if job["stalled"])
-    )
+    except MonitorIncomplete as incomplete:
+        # The jobs that were checked still count.
+        _emit_metrics(incomplete.summary, notifier.failed)
+        raise
+    _emit_metrics(summary, notifier.failed)
     return summary

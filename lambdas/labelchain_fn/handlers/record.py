@@ -8,9 +8,10 @@ feed the chain), and only if no newer job is the head already.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.job_store import TERMINAL_STATUSES, JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
@@ -27,9 +28,27 @@ from labelchain_fn.core.errors import JobRecordNotFound, ManifestNotFound, Unkno
 from labelchain_fn.core.figures import figures_from_description
 from labelchain_fn.core.inputs import parse_s3_uri
 from labelchain_fn.core.manifest import OutputStats, count_output_manifest
-from labelchain_fn.handlers.shared import CHAIN_DIMENSION, logger, metrics, now_iso, tracer
+from labelchain_fn.core.messages import job_recorded_message
+from labelchain_fn.core.metrics import MetricDatum, recorded_job_metrics
+from labelchain_fn.handlers.shared import (
+    add_metrics,
+    emit_notifications_failed,
+    logger,
+    metrics,
+    now_iso,
+    tracer,
+)
 
 REQUIRED = (TABLE_NAME, CHAINS_PARAMETER_NAME, TOPIC_ARN)
+
+
+@dataclass(frozen=True)
+class RecordedJob:
+    """What RecordJob did: the job ``summary`` (the task output) and the per-chain ``metrics`` to emit,
+    empty when a retry recorded a job that had already ended (each job is counted once)."""
+
+    summary: dict[str, Any]
+    metrics: list[MetricDatum]
 
 
 def _output_stats(uri: str | None, chain: ChainConfig, objects: Objects) -> OutputStats | None:
@@ -52,8 +71,10 @@ def record(
     objects: Objects,
     notifier: Notifier,
     now: str,
-) -> dict[str, Any]:
-    """Record the job ``{"labelingJobName"}``; returns the job summary (``records.job_summary``).
+    region: str,
+) -> RecordedJob:
+    """Record the job ``{"labelingJobName"}`` and announce it; returns its summary
+    (``records.job_summary``) and metrics. ``region`` is used for the console links of the message.
 
     Raises
     ------
@@ -90,9 +111,11 @@ def record(
         and store.advance_head(chain.name, int(item["sequence"]), name, str(model), now)
     )
     summary = records.job_summary(stored, head_advanced=advanced)
-    notifier.publish(f"labelchain: {name} {figures.status}", summary)
+    message = job_recorded_message(summary, region=region, execution_arn=item.get("executionArn"))
+    notifier.publish(message.subject, message.body)
     logger.info("job recorded", extra={"summary": summary, "outputMismatch": figures.output_mismatch})
-    return summary
+    first = item.get("status") not in TERMINAL_STATUSES
+    return RecordedJob(summary, recorded_job_metrics(summary) if first else [])
 
 
 @logger.inject_lambda_context
@@ -102,7 +125,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.record.handler``."""
     settings = get_settings().require(*REQUIRED)
     notifier = Notifier(settings.topic_arn)
-    summary = record(
+    recorded = record(
         event,
         chains=load_chains(),
         store=JobStore(settings.table_name),
@@ -110,11 +133,8 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         objects=Objects(),
         notifier=notifier,
         now=now_iso(),
+        region=settings.region,
     )
-    metrics.add_dimension(name=CHAIN_DIMENSION, value=str(summary["chain"]))
-    metrics.add_metric(name="JobsCompleted", unit="Count", value=1 if summary["status"] == "COMPLETED" else 0)
-    metrics.add_metric(name="MachineLabeledPercent", unit="Percent", value=float(summary["machinePercent"]))
-    metrics.add_metric(name="EstimatedCostUsd", unit="None", value=float(summary["cost"].get("totalUsd", 0)))
-    metrics.add_metric(name="JobDurationSeconds", unit="Seconds", value=float(summary["elapsedSeconds"]))
-    metrics.add_metric(name="NotificationsFailed", unit="Count", value=notifier.failed)
-    return summary
+    add_metrics(recorded.metrics, chain=str(recorded.summary["chain"]))
+    emit_notifications_failed(notifier.failed)
+    return recorded.summary

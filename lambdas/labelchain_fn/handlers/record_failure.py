@@ -18,7 +18,16 @@ from labelchain_fn.adapters.settings import TABLE_NAME, TOPIC_ARN, get_settings
 from labelchain_fn.core import records
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.inputs import parse_execution_input
-from labelchain_fn.handlers.shared import CHAIN_DIMENSION, logger, metrics, now_iso, tracer
+from labelchain_fn.core.messages import execution_failed_message
+from labelchain_fn.core.metrics import EXECUTIONS_FAILED, JOBS_FAILED, count
+from labelchain_fn.handlers.shared import (
+    add_metrics,
+    emit_notifications_failed,
+    logger,
+    metrics,
+    now_iso,
+    tracer,
+)
 
 REQUIRED = (TABLE_NAME, TOPIC_ARN)
 UNKNOWN_ERROR = "States.Unknown"
@@ -42,14 +51,22 @@ def _chain_of(original_input: Mapping[str, Any]) -> str | None:
 
 
 def record_failure(
-    event: Mapping[str, Any], *, store: JobStore, labeling: LabelingJobs, notifier: Notifier, now: str
+    event: Mapping[str, Any],
+    *,
+    store: JobStore,
+    labeling: LabelingJobs,
+    notifier: Notifier,
+    now: str,
+    region: str,
 ) -> dict[str, Any]:
-    """Record ``{"input": <state>, "executionArn", "executionName", "error": {"Error", "Cause"}}``.
+    """Record ``{"input": <state>, "executionArn", "executionName", "error": {"Error", "Cause"}}`` and
+    announce it (``region`` is used for the console links).
 
     Returns
     -------
     dict
-        ``{"error", "cause"}`` (the cause unwrapped from a Lambda error's JSON).
+        ``{"error", "cause", "chain", "failedJobs"}``: the cause unwrapped from a Lambda error's JSON, the
+        chain (``None`` when unknown) and the labeling jobs whose records this call closed as failed.
     """
     error_info = event.get("error") or {}
     error = str(error_info.get("Error") or UNKNOWN_ERROR)
@@ -61,17 +78,23 @@ def record_failure(
     original_input = {k: v for k, v in state.items() if k not in ("prepared", "error")}
     chain = prepared.get("chain") or _chain_of(original_input)
     names = [str(job["labelingJobName"]) for job in (prepared.get("jobs") or {}).values()]
-    stopped = []
+    stopped, failed, jobs = [], [], []
     for name in names:
         item = store.get_job(name)
+        jobs.append(item or {"labelingJobName": name})
         if (
             item is None
             or item.get("executionArn") != execution_arn
             or item.get("status") in TERMINAL_STATUSES
         ):
             continue
-        store.mark_failed(name, error, cause, now)
-        if item.get("labelingJobArn") and labeling.stop(name):
+        # Only the call that closes the record counts the job, so a retry does not count it twice.
+        if store.mark_failed(name, error, cause, now):
+            failed.append(name)
+            jobs[-1] = {**item, "status": "FAILED"}
+        # A StartJob that died after CreateLabelingJob left no ARN: stop the job if it is ours all the same.
+        created = item.get("labelingJobArn") or labeling.created_from(name, item.get("manifestS3Uri"))
+        if created and labeling.stop(name):
             stopped.append(name)
     store.put_failure(
         records.failure_item(
@@ -84,19 +107,18 @@ def record_failure(
             now=now,
         )
     )
-    notifier.publish(
-        f"labelchain: {chain or 'execution'} failed: {error}",
-        {
-            "executionArn": execution_arn,
-            "chain": chain,
-            "error": error,
-            "cause": cause,
-            "labelingJobs": names,
-            "stoppedLabelingJobs": stopped,
-        },
+    message = execution_failed_message(
+        chain=chain,
+        error=error,
+        cause=cause,
+        execution_arn=execution_arn,
+        jobs=jobs,
+        stopped=stopped,
+        region=region,
     )
+    notifier.publish(message.subject, message.body)
     logger.info("failure recorded", extra={"error": error, "jobs": names, "stopped": stopped})
-    return {"error": error, "cause": cause, "chain": chain}
+    return {"error": error, "cause": cause, "chain": chain, "failedJobs": failed}
 
 
 @logger.inject_lambda_context
@@ -107,10 +129,16 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     settings = get_settings().require(*REQUIRED)
     notifier = Notifier(settings.topic_arn)
     result = record_failure(
-        event, store=JobStore(settings.table_name), labeling=LabelingJobs(), notifier=notifier, now=now_iso()
+        event,
+        store=JobStore(settings.table_name),
+        labeling=LabelingJobs(),
+        notifier=notifier,
+        now=now_iso(),
+        region=settings.region,
     )
-    if result["chain"]:
-        metrics.add_dimension(name=CHAIN_DIMENSION, value=str(result["chain"]))
-    metrics.add_metric(name="ExecutionsFailed", unit="Count", value=1)
-    metrics.add_metric(name="NotificationsFailed", unit="Count", value=notifier.failed)
+    data = [count(EXECUTIONS_FAILED)]
+    if result["failedJobs"]:
+        data.append(count(JOBS_FAILED, len(result["failedJobs"])))
+    add_metrics(data, chain=result["chain"])
+    emit_notifications_failed(notifier.failed)
     return {"error": result["error"], "cause": result["cause"]}

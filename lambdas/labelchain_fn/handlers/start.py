@@ -17,8 +17,9 @@ from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import EXISTS, LabelingJobs
 from labelchain_fn.adapters.settings import TABLE_NAME, get_settings
 from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNameConflict
+from labelchain_fn.core.metrics import JOBS_STARTED, count
 from labelchain_fn.handlers.delivery import deliver_callback
-from labelchain_fn.handlers.shared import logger, metrics, now_iso, tracer
+from labelchain_fn.handlers.shared import add_metrics, logger, metrics, now_iso, tracer
 
 REQUIRED = (TABLE_NAME,)
 
@@ -37,8 +38,11 @@ def start(
     Returns
     -------
     dict
-        ``{"labelingJobName", "labelingJobArn", "created", "callback"}`` (``callback`` is ``None`` unless the
-        job had already ended).
+        ``{"labelingJobName", "labelingJobArn", "chain", "created", "firstStart", "callback"}``: ``created``
+        is false when a retry met its own job; ``firstStart`` is true for the first StartJob that stored a
+        token for the job (the record was still ``PENDING``), so a job created by an attempt that crashed
+        before storing its token is counted by the retry, and never twice; ``callback`` is ``None`` unless
+        the job had already ended.
 
     Raises
     ------
@@ -81,7 +85,14 @@ def start(
     logger.info(
         "labeling job started", extra={"labelingJobName": name, "jobCreated": created, "callback": outcome}
     )
-    return {"labelingJobName": name, "labelingJobArn": job_arn, "created": created, "callback": outcome}
+    return {
+        "labelingJobName": name,
+        "labelingJobArn": job_arn,
+        "chain": item.get("chain"),
+        "created": created,
+        "firstStart": item.get("status") == "PENDING",
+        "callback": outcome,
+    }
 
 
 @logger.inject_lambda_context
@@ -97,5 +108,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         callbacks=Callbacks(),
         now=now_iso(),
     )
-    metrics.add_metric(name="LabelingJobsCreated", unit="Count", value=1 if result["created"] else 0)
+    # Counted once per job: a retry that meets a job an earlier attempt already started adds nothing.
+    if result["firstStart"]:
+        add_metrics([count(JOBS_STARTED)], chain=result["chain"])
     return result

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from emf_points import chain_point, metric_points, service_point
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
@@ -16,13 +17,14 @@ from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.settings import Settings
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.message_format import execution_url, labeling_job_url
 from labelchain_fn.handlers import monitor as monitor_module
 from labelchain_fn.handlers.monitor import MonitorIncomplete, monitor
 from lambda_fakes import (
     EXECUTION_ARN,
+    REGION,
     AwsClients,
     describe_response,
-    emitted_metrics,
     pending_job,
     request_of,
 )
@@ -130,7 +132,10 @@ def test_stops_a_job_whose_execution_was_aborted(
     stored = store.get_job(NAME)
     assert stored is not None and stored["status"] == "STOPPED" and stored["error"] == "ExecutionEnded"
     assert list(store.list_active_jobs()) == []
-    assert [m["subject"] for m in mailbox()] == [f"labelchain: stopped {NAME}"]
+    [mail] = mailbox()
+    assert mail["subject"] == f"labelchain: stopped {NAME}"
+    assert "Stopping (the execution is ABORTED)" in mail["message"]
+    assert labeling_job_url(REGION, NAME) in mail["message"]
 
 
 def test_closes_an_ended_job_whose_execution_is_gone(
@@ -165,7 +170,11 @@ def test_alerts_once_per_stall(
     assert (first["jobs"][0]["stalled"], second["jobs"][0]["stalled"]) == (True, False)
     alerts = mailbox()
     assert [a["subject"] for a in alerts] == [f"labelchain: {NAME} has stalled"]
-    assert alerts[0]["message"]["counters"]["HumanLabeled"] == 10
+    # AND the alert gives the progress so far, when it stopped moving, and the console pages
+    lines = alerts[0]["message"].splitlines()
+    assert "Human-labeled:         10" in lines and "Unlabeled:             1,240" in lines
+    assert f"Last progress:         {STARTED} (alert after 60 min without progress)" in lines
+    assert f"  Execution: {execution_url(REGION, EXECUTION_ARN)}" in lines
 
 
 def test_progress_rearms_the_stall_alert(
@@ -204,11 +213,64 @@ def test_handler_reports_active_jobs(
     describe(sagemaker, item, human=1)
     # WHEN the scheduled entry point runs
     summary = monitor_module.handler({"source": "aws.events"}, lambda_context)
-    # THEN it checked the job and emitted its metrics
+    # THEN it checked the job and emitted the pipeline-wide metrics
     assert summary["checked"] == 1
-    [metrics] = emitted_metrics(capsys.readouterr().out)
-    assert (metrics["ActiveJobs"], metrics["StalledJobs"], metrics["NotificationsFailed"]) == (
-        [1.0],
-        [0.0],
-        [0.0],
-    )
+    assert metric_points(capsys.readouterr().out) == [
+        service_point("NotificationsFailed", 0.0),
+        service_point("ActiveJobs", 1.0),
+        service_point("StalledJobs", 0.0),
+    ]
+
+
+def test_handler_counts_a_stall(
+    handler_env: None,
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    store: JobStore,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
+) -> None:
+    # GIVEN a job whose counters have not moved since it started, hours ago (alert after 60 minutes)
+    counters = {"TotalLabeled": 10, "HumanLabeled": 10, "Unlabeled": 1240}
+    store.put_snapshot({**records.snapshot_key(NAME, STARTED), "counters": counters})
+    describe(sagemaker, item, human=10, unlabeled=1240)
+    # WHEN the scheduled entry point runs
+    monitor_module.handler({"source": "aws.events"}, lambda_context)
+    # THEN the stall is counted once
+    assert service_point("StalledJobs", 1.0) in metric_points(capsys.readouterr().out)
+
+
+def test_handler_counts_jobs_it_closes_as_failed_per_chain(
+    handler_env: None,
+    item: dict[str, Any],
+    execution: str,
+    aws: AwsClients,
+    sagemaker: Stubber,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
+) -> None:
+    # GIVEN the execution was aborted while the job runs (no RecordFailure will count it)
+    aws.sfn.stop_execution(executionArn=execution)
+    describe(sagemaker, item, human=10)
+    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
+    # WHEN the scheduled entry point stops the job and closes its record
+    monitor_module.handler({"source": "aws.events"}, lambda_context)
+    # THEN the job counts as failed for its chain
+    failed = [p for p in metric_points(capsys.readouterr().out) if p.name == "JobsFailed"]
+    assert failed == [chain_point("JobsFailed", 1.0)]
+
+
+def test_handler_reports_the_checked_jobs_when_some_fail(
+    handler_env: None,
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
+) -> None:
+    # GIVEN describing the only active job fails
+    sagemaker.add_client_error("describe_labeling_job", "InternalFailure", "boom")
+    # WHEN/THEN the invocation fails but still reports its metrics
+    with pytest.raises(MonitorIncomplete):
+        monitor_module.handler({"source": "aws.events"}, lambda_context)
+    points = metric_points(capsys.readouterr().out)
+    assert service_point("ActiveJobs", 0.0) in points and service_point("NotificationsFailed", 0.0) in points

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from emf_points import chain_point, metric_points, service_point
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
@@ -15,14 +16,16 @@ from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import JobRecordNotFound
+from labelchain_fn.core.message_format import execution_url, labeling_job_url
 from labelchain_fn.handlers import record as record_module
 from labelchain_fn.handlers.record import record
 from lambda_fakes import (
+    EXECUTION_ARN,
     MODEL_ARN,
     OUTPUT_BUCKET,
+    REGION,
     AwsClients,
     describe_response,
-    emitted_metrics,
     output_line,
     pending_job,
     request_of,
@@ -47,7 +50,8 @@ def run(
             objects=objects,
             notifier=notifier,
             now=NOW,
-        )
+            region=REGION,
+        ).summary
 
     return _run
 
@@ -64,6 +68,7 @@ def finished(
     human: int = 651,
     machine: int = 599,
     write_output: bool = True,
+    status: str = "Completed",
 ) -> dict[str, Any]:
     """A recorded job that completed with ``human``/``machine`` labels and an output manifest."""
     name = NAME if role == "main" else NAME.replace("0002-", "0002c-")
@@ -78,7 +83,7 @@ def finished(
         "describe_labeling_job",
         describe_response(
             request_of(item),
-            "Completed",
+            status,
             human=human,
             machine=machine,
             model_arn=model,
@@ -118,7 +123,12 @@ def test_records_figures_and_advances_the_head(
     assert model is not None and model["taskType"] == "BoundingBox" and model["labels"] == ["Bird"]
     assert list(store.list_active_jobs()) == []
     [mail] = mailbox()
-    assert mail["subject"] == f"labelchain: {NAME} Completed" and mail["message"]["labelingJobName"] == NAME
+    assert mail["subject"] == f"labelchain: {NAME} Completed (47.9% machine-labeled, $170.31)"
+    lines = mail["message"].splitlines()
+    assert "Human-labeled:         651" in lines and "Machine-labeled:       599" in lines
+    assert f"Final model:           {MODEL_ARN}" in lines and "Elapsed:               1 h 00 min" in lines
+    assert f"  Execution: {execution_url(REGION, EXECUTION_ARN)}" in lines
+    assert f"  Labeling job {NAME}: {labeling_job_url(REGION, NAME)}" in lines
 
 
 def test_head_does_not_move_back(
@@ -179,12 +189,64 @@ def test_handler_emits_the_job_metrics(
     finished(aws, sagemaker, store, chain)
     # WHEN the entry point records it
     summary = record_module.handler({"labelingJobName": NAME}, lambda_context)
-    # THEN the summary is returned and the job metrics carry the chain dimension
+    # THEN the summary is returned and the job is counted once, with its figures, under its chain
     assert summary == records.job_summary(store.get_job(NAME) or {}, head_advanced=True)
-    [metrics] = emitted_metrics(capsys.readouterr().out)
-    assert metrics["chain"] == "birds" and metrics["JobsCompleted"] == [1.0]
-    assert (metrics["MachineLabeledPercent"], metrics["EstimatedCostUsd"], metrics["JobDurationSeconds"]) == (
-        [47.9],
-        [170.308],
-        [3600.0],
+    assert sorted(metric_points(capsys.readouterr().out), key=lambda p: p.name) == [
+        chain_point("EstimatedCostUsd", 170.308, "None"),
+        chain_point("JobDurationSeconds", 3600.0, "Seconds"),
+        chain_point("JobsCompleted", 1.0),
+        chain_point("MachineLabeledPercent", 47.9, "Percent"),
+        service_point("NotificationsFailed", 0.0),
+    ]
+
+
+def test_handler_counts_a_stopped_job_as_failed(
+    handler_env: None,
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
+) -> None:
+    # GIVEN a job that was stopped after some labeling
+    finished(aws, sagemaker, store, chain, model=None, human=100, machine=0, status="Stopped")
+    # WHEN the entry point records it
+    summary = record_module.handler({"labelingJobName": NAME}, lambda_context)
+    # THEN it counts as failed, not completed
+    names = {p.name: p for p in metric_points(capsys.readouterr().out)}
+    assert summary["status"] == "STOPPED" and names["JobsFailed"] == chain_point("JobsFailed", 1.0)
+    assert "JobsCompleted" not in names
+
+
+def test_a_retried_record_does_not_count_the_job_again(
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    run: Any,
+    labeling: Any,
+) -> None:
+    # GIVEN a job RecordJob already recorded
+    item = finished(aws, sagemaker, store, chain)
+    run()
+    # WHEN RecordJob runs again (a Lambda retry)
+    sagemaker.add_response(
+        "describe_labeling_job",
+        describe_response(request_of(item), "Completed", human=651, machine=599, model_arn=MODEL_ARN),
+        {"LabelingJobName": NAME},
     )
+    again = record(
+        {"labelingJobName": NAME},
+        chains={"birds": chain},
+        store=store,
+        labeling=labeling,
+        objects=Objects(aws.s3),
+        notifier=Notifier("arn:aws:sns:us-east-1:123456789012:gone", aws.sns),
+        now=NOW,
+        region=REGION,
+    )
+    # THEN the summary is the same but no metric is emitted a second time
+    assert again.summary["status"] == "COMPLETED" and again.metrics == []

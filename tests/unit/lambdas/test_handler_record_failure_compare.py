@@ -9,16 +9,18 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from emf_points import chain_point, metric_points, service_point
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.message_format import execution_url, labeling_job_url
 from labelchain_fn.handlers import compare as compare_module
 from labelchain_fn.handlers import record_failure as record_failure_module
 from labelchain_fn.handlers.compare import compare
 from labelchain_fn.handlers.record_failure import record_failure
-from lambda_fakes import EXECUTION_ARN, INPUT_BUCKET, AwsClients, emitted_metrics, pending_job, s3_event
+from lambda_fakes import EXECUTION_ARN, INPUT_BUCKET, REGION, AwsClients, pending_job, s3_event
 
 MAIN = "lc-birds-0002-abcd1234"
 CONTROL = "lc-birds-0002c-abcd1234"
@@ -74,13 +76,19 @@ def test_records_the_failure_and_stops_the_running_job(
     sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
     # WHEN RecordFailure runs
     result = record_failure(
-        failure_event(prepared(MAIN)), store=store, labeling=labeling, notifier=notifier, now=NOW
+        failure_event(prepared(MAIN)),
+        store=store,
+        labeling=labeling,
+        notifier=notifier,
+        now=NOW,
+        region=REGION,
     )
     # THEN the readable cause is returned and stored on the job, which is stopped and inactive
     assert result == {
         "error": "LabelingJobFailed",
         "cause": "labeling job lc-birds-0002-abcd1234 failed",
         "chain": "birds",
+        "failedJobs": [MAIN],
     }
     job = store.get_job(MAIN)
     assert job is not None and (job["status"], job["error"]) == ("FAILED", "LabelingJobFailed")
@@ -89,9 +97,14 @@ def test_records_the_failure_and_stops_the_running_job(
     failure = store.table.get(records.failure_key("run-1"))
     assert failure is not None and failure["chain"] == "birds" and failure["labelingJobName"] == MAIN
     assert json.loads(failure["input"]) == UPLOAD
+    # AND the notification names the error, its cause, the stopped job and the console pages
     [mail] = mailbox()
-    assert mail["subject"] == "labelchain: birds failed: LabelingJobFailed"
-    assert mail["message"]["stoppedLabelingJobs"] == [MAIN]
+    assert mail["subject"] == f"labelchain: birds failed: LabelingJobFailed ({MAIN})"
+    lines = mail["message"].splitlines()
+    assert "Cause:     labeling job lc-birds-0002-abcd1234 failed" in lines
+    assert "  Status:        FAILED (labeling job stopped)" in lines
+    assert f"  Labeling job {MAIN}: {labeling_job_url(REGION, MAIN)}" in lines
+    assert f"  Execution: {execution_url(REGION, EXECUTION_ARN)}" in lines
 
 
 def test_records_a_prepare_failure_without_jobs(
@@ -100,9 +113,9 @@ def test_records_a_prepare_failure_without_jobs(
     # GIVEN Prepare rejected the manifest: no job exists
     event = failure_event(None, "ManifestInvalid", json.dumps({"errorMessage": "line 3: not JSON"}))
     # WHEN RecordFailure runs
-    result = record_failure(event, store=store, labeling=labeling, notifier=notifier, now=NOW)
-    # THEN the failure is stored under the chain named by the upload key
-    assert result["cause"] == "line 3: not JSON"
+    result = record_failure(event, store=store, labeling=labeling, notifier=notifier, now=NOW, region=REGION)
+    # THEN the failure is stored under the chain named by the upload key, and no job counts as failed
+    assert result["cause"] == "line 3: not JSON" and result["failedJobs"] == []
     failure = store.table.get(records.failure_key("run-1"))
     assert failure is not None and failure["chain"] == "birds" and "labelingJobName" not in failure
     assert failure["gsi1pk"] == "CHAIN#birds"
@@ -117,14 +130,16 @@ def test_a_failed_comparison_keeps_the_finished_job(
     running(store, chain, CONTROL, "control")
     sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": CONTROL})
     # WHEN RecordFailure runs
-    record_failure(
+    result = record_failure(
         failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out"),
         store=store,
         labeling=labeling,
         notifier=notifier,
         now=NOW,
+        region=REGION,
     )
-    # THEN only the control job is stopped and marked; the completed one stays completed
+    # THEN only the control job is stopped, marked and counted; the completed one stays completed
+    assert result["failedJobs"] == [CONTROL]
     main, control = store.get_job(MAIN), store.get_job(CONTROL)
     assert main is not None and main["status"] == "COMPLETED"
     assert control is not None and (control["status"], control["cause"]) == ("FAILED", "timed out")
@@ -135,7 +150,7 @@ def test_unreadable_input_is_still_recorded(aws: AwsClients, store: JobStore, la
     notifier = Notifier("arn:aws:sns:us-east-1:123456789012:gone", aws.sns)
     event = failure_event(None, "InputInvalid", "bad", execution_input={"hello": "world"})
     # WHEN RecordFailure runs
-    result = record_failure(event, store=store, labeling=labeling, notifier=notifier, now=NOW)
+    result = record_failure(event, store=store, labeling=labeling, notifier=notifier, now=NOW, region=REGION)
     # THEN the failure is stored without a chain, and the lost notification did not fail the task
     failure = store.table.get(records.failure_key("run-1"))
     assert result["chain"] is None and failure is not None and "gsi1pk" not in failure
@@ -149,8 +164,33 @@ def test_record_failure_handler_returns_error_and_cause(
         failure_event(None, "ManifestTooSmall", "empty manifest"), lambda_context
     )
     assert result == {"error": "ManifestTooSmall", "cause": "empty manifest"}
-    [metrics] = emitted_metrics(capsys.readouterr().out)
-    assert metrics["chain"] == "birds" and metrics["ExecutionsFailed"] == [1.0]
+    # AND the execution counts as failed for its chain; no labeling job existed to count
+    assert metric_points(capsys.readouterr().out) == [
+        service_point("NotificationsFailed", 0.0),
+        chain_point("ExecutionsFailed", 1.0),
+    ]
+
+
+def test_record_failure_handler_counts_each_job_it_closes(
+    handler_env: None,
+    store: JobStore,
+    chain: ChainConfig,
+    sagemaker: Stubber,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
+) -> None:
+    # GIVEN the main and control jobs of an execution both still run when it fails
+    running(store, chain, MAIN)
+    running(store, chain, CONTROL, "control")
+    for name in (MAIN, CONTROL):
+        sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": name})
+    # WHEN the entry point records the failure twice (a Lambda retry)
+    event = failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out")
+    record_failure_module.handler(event, lambda_context)
+    record_failure_module.handler(event, lambda_context)
+    # THEN both jobs count as failed once, under their chain
+    failed = [p for p in metric_points(capsys.readouterr().out) if p.name == "JobsFailed"]
+    assert failed == [chain_point("JobsFailed", 2.0)]
 
 
 def summary(name: str, role: str, machine_percent: float, total: float, elapsed: int) -> dict[str, Any]:
@@ -178,11 +218,12 @@ COMPARE_EVENT = {
 
 
 def test_compare_stores_and_announces_the_comparison(
-    store: JobStore, notifier: Notifier, mailbox: Mailbox
+    store: JobStore, chain: ChainConfig, notifier: Notifier, mailbox: Mailbox
 ) -> None:
-    # GIVEN the warm-started job 2 and its cold control (the blog's figures at 3 workers)
+    # GIVEN the warm-started job 2 (recorded by its execution) and its cold control (the blog's figures)
     # WHEN they are compared
-    result = compare(COMPARE_EVENT, store=store, notifier=notifier, now=NOW)
+    running(store, chain, MAIN)
+    result = compare(COMPARE_EVENT, store=store, notifier=notifier, now=NOW, region=REGION)
     # THEN the saving is stored next to the main job and announced
     assert (result["machinePercentDelta"], result["costSavingPercent"], result["elapsedRatio"]) == (
         19.0,
@@ -193,19 +234,29 @@ def test_compare_stores_and_announces_the_comparison(
     assert stored is not None and stored["gsi1sk"] == "COMPARISON#00000002"
     assert stored["warm"]["labelingJobName"] == MAIN and stored["control"]["labelingJobName"] == CONTROL
     [mail] = mailbox()
-    assert mail["message"]["costSavingPercent"] == 16.7
+    assert (
+        mail["subject"]
+        == "labelchain: birds warm start vs control: +19.0 points machine-labeled, 16.7% cheaper"
+    )
+    body = mail["message"]
+    assert f"Warm-started job {MAIN}:" in body and f"Control job (cold start) {CONTROL}:" in body
+    assert "Cost saving:           16.7% of the control's cost" in body
+    # AND the execution link comes from the main job's record (the payload carries no execution ARN)
+    assert execution_url(REGION, EXECUTION_ARN) in body
 
 
 def test_compare_handler_emits_the_saving(
     handler_env: None, lambda_context: SimpleNamespace, capsys: Any
 ) -> None:
     compare_module.handler(json.loads(json.dumps(COMPARE_EVENT)), lambda_context)
-    [metrics] = emitted_metrics(capsys.readouterr().out)
-    assert metrics["chain"] == "birds" and metrics["WarmStartCostSavingPercent"] == [16.7]
+    points = metric_points(capsys.readouterr().out)
+    assert chain_point("Comparisons", 1.0) in points
+    assert chain_point("WarmStartCostSavingPercent", 16.7, "Percent") in points
+    assert service_point("NotificationsFailed", 0.0) in points
 
 
 @pytest.mark.parametrize("missing", ["main", "control"])
 def test_compare_fails_without_both_summaries(store: JobStore, notifier: Notifier, missing: str) -> None:
     event = {k: v for k, v in COMPARE_EVENT.items() if k != missing}
     with pytest.raises(KeyError, match=missing):
-        compare(event, store=store, notifier=notifier, now=NOW)
+        compare(event, store=store, notifier=notifier, now=NOW, region=REGION)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from emf_points import chain_point, metric_points
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
@@ -19,7 +20,6 @@ from lambda_fakes import (
     EXECUTION_ARN,
     OTHER_EXECUTION_ARN,
     describe_response,
-    emitted_metrics,
     job_arn,
     pending_job,
     request_of,
@@ -52,7 +52,9 @@ def test_creates_the_job_and_stores_the_token(
     assert result == {
         "labelingJobName": NAME,
         "labelingJobArn": job_arn(NAME),
+        "chain": "birds",
         "created": True,
+        "firstStart": True,
         "callback": None,
     }
     stored = store.get_job(NAME)
@@ -153,6 +155,44 @@ def test_handler_creates_the_job(
     sagemaker.add_response("create_labeling_job", {"LabelingJobArn": job_arn(NAME)}, request_of(item))
     # WHEN the entry point runs
     result = start_module.handler(dict(EVENT), lambda_context)
-    # THEN the job is created and counted
+    # THEN the job is created and counted once for its chain
     assert result["created"] is True
-    assert [m["LabelingJobsCreated"] for m in emitted_metrics(capsys.readouterr().out)] == [[1.0]]
+    assert metric_points(capsys.readouterr().out) == [chain_point("JobsStarted", 1.0)]
+
+
+# Powertools warns when an invocation adds no metric, which is exactly what is expected here.
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_handler_does_not_count_a_job_an_earlier_attempt_started(
+    handler_env: None,
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
+) -> None:
+    # GIVEN an earlier attempt created the job and stored its token (so it was counted)
+    store.mark_in_progress(NAME, "token-0", EXECUTION_ARN, job_arn(NAME), NOW)
+    sagemaker.add_client_error("create_labeling_job", "ResourceInUse", "exists")
+    sagemaker.add_response(
+        "describe_labeling_job", describe_response(request_of(item)), {"LabelingJobName": NAME}
+    )
+    # WHEN the retried entry point adopts it (ResourceInUse)
+    result = start_module.handler(dict(EVENT), lambda_context)
+    # THEN it is not counted again
+    assert (result["created"], result["firstStart"]) == (False, False)
+    assert [p for p in metric_points(capsys.readouterr().out) if p.name == "JobsStarted"] == []
+
+
+def test_handler_counts_a_job_whose_creator_crashed_before_storing_its_token(
+    handler_env: None, item: dict[str, Any], sagemaker: Stubber, lambda_context: SimpleNamespace, capsys: Any
+) -> None:
+    # GIVEN an attempt created the job, then died before storing its token (and before counting it)
+    sagemaker.add_client_error("create_labeling_job", "ResourceInUse", "exists")
+    sagemaker.add_response(
+        "describe_labeling_job", describe_response(request_of(item)), {"LabelingJobName": NAME}
+    )
+    # WHEN the retry adopts the job
+    result = start_module.handler(dict(EVENT), lambda_context)
+    # THEN the job is counted, once
+    assert (result["created"], result["firstStart"]) == (False, True)
+    assert metric_points(capsys.readouterr().out) == [chain_point("JobsStarted", 1.0)]

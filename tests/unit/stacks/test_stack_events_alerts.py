@@ -127,6 +127,7 @@ def test_outputs_name_the_resources_an_operator_needs(default_synth):
         "TopicArn",
         "GroundTruthRoleArn",
         "ChainsParameterName",
+        "DashboardName",
     }
     assert outputs["StateMachineArn"]["Value"] == _ref(s, s.stack.workflow.state_machine.state_machine_arn)
     assert outputs["ChainsParameterName"]["Value"] == "/LabelChain/chains"
