@@ -62,5 +62,31 @@ asl: synth
 ## make check — every gate: lint, types, tests, synth, cfn-lint, ASL validation
 check: lint typecheck test cfn-lint asl
 
+## make demo — offline, one command: synth, start the sandbox, deploy, replay the AWS blog's warm-start
+## experiment on 2,500 generated images; prints the comparison, writes demo-output/ (result.json, report/)
+demo: synth
+	$(PY) -m sandbox.demo
+
+## make bench — figures next to their goals (orchestration cost, latency, manifest throughput, cold start,
+## developer loop); writes bench/results.json and the Performance section of README.md. Options via
+## BENCH_ARGS, e.g. `make bench BENCH_ARGS=--quick` (no `make test`, 30-day polling run extrapolated)
+bench: install
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+## make scan — security gates: cdk-nag (synth fails on an unacknowledged finding), checkov on the synthesized
+## templates with the justified skips of security/checkov.yaml, and the secrets/IAM contract tests
+SCAN_VENV := .venv-scan
+SCAN_PINS = $(shell $(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["scan"])')
+
+$(SCAN_VENV)/.installed: pyproject.toml
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install -q $(SCAN_PINS)
+	touch $@
+
+.PHONY: scan
+scan: synth $(SCAN_VENV)/.installed
+	$(SCAN_VENV)/bin/checkov --config-file security/checkov.yaml $(addprefix -f ,$(wildcard cdk.out/*.template.json))
+	$(BIN)/pytest tests/reliability/test_security.py tests/reliability/test_iam_contract.py -q
+
 clean:
 	rm -rf cdk.out build .pytest_cache .mypy_cache .ruff_cache

@@ -9,7 +9,7 @@ BATCH = 1250  # the minimum for automated data labeling
 
 def test_a_chain_of_two_jobs_warm_starts_the_second_from_the_first(deployed):
     # GIVEN the deployed stack and a first batch uploaded under incoming/birds/
-    deployed.upload_manifest("incoming/birds/batch-1.manifest", BATCH, prefix="images/b1")
+    deployed.put("incoming/birds/batch-1.manifest", "\n".join(deployed.lines(BATCH, "images/b1")))
     # WHEN simulated time passes until the job ends
     [first_run] = deployed.wait_for_executions(1)
     # THEN the execution succeeded and job 1 is recorded, cold, with a final model, as the chain head
@@ -26,7 +26,7 @@ def test_a_chain_of_two_jobs_warm_starts_the_second_from_the_first(deployed):
     assert head["headSequence"] == 1 and head["headModelArn"] == job1["finalModelArn"]
 
     # WHEN a second batch is uploaded
-    deployed.upload_manifest("incoming/birds/batch-2.manifest", BATCH, prefix="images/b2")
+    deployed.put("incoming/birds/batch-2.manifest", "\n".join(deployed.lines(BATCH, "images/b2")))
     runs = deployed.wait_for_executions(2)
     # THEN job 2 was created with InitialActiveLearningModelArn = job 1's FinalActiveLearningModelArn
     assert [r["status"] for r in runs] == ["SUCCEEDED", "SUCCEEDED"]
@@ -44,12 +44,12 @@ def test_a_chain_of_two_jobs_warm_starts_the_second_from_the_first(deployed):
 
 def test_a_failed_labeling_job_fails_the_execution_with_its_name_and_keeps_the_head(deployed):
     # GIVEN a completed first job, then Ground Truth set to fail the next job
-    deployed.upload_manifest("incoming/birds/batch-1.manifest", BATCH, prefix="images/b1")
+    deployed.put("incoming/birds/batch-1.manifest", "\n".join(deployed.lines(BATCH, "images/b1")))
     deployed.wait_for_executions(1)
     head_before = deployed.item("CHAIN#birds", "HEAD")
     deployed.fault({"kind": "fail", "reason": "Workers rejected 11 % of the objects"})
     # WHEN a second batch runs
-    deployed.upload_manifest("incoming/birds/batch-2.manifest", BATCH, prefix="images/b2")
+    deployed.put("incoming/birds/batch-2.manifest", "\n".join(deployed.lines(BATCH, "images/b2")))
     runs = deployed.wait_for_executions(2)
     # THEN its execution failed with LabelingJobFailed and the Ground Truth reason as cause
     failed = next(r for r in runs if r["status"] != "SUCCEEDED")
@@ -66,7 +66,7 @@ def test_a_failed_labeling_job_fails_the_execution_with_its_name_and_keeps_the_h
 
 def test_a_duplicate_upload_event_is_a_successful_no_op(deployed):
     # GIVEN one upload, and its S3 "Object Created" event delivered a second time
-    deployed.upload_manifest("incoming/birds/batch-1.manifest", BATCH)
+    deployed.put("incoming/birds/batch-1.manifest", "\n".join(deployed.lines(BATCH)))
     [first] = deployed.executions()
     event = json.loads(
         deployed.client("stepfunctions").describe_execution(executionArn=first["executionArn"])["input"]

@@ -1,0 +1,177 @@
+"""IAM contract beyond the static stack tests (tests/unit/stacks/test_stack_iam.py covers explicit actions,
+the ``*``-only actions, conditioned PassRole and the Ground Truth role's prefixes):
+
+* every AWS call each handler really makes, in runs that touch every function and the failure paths, is
+  allowed (action AND resource) by its own role in the synthesized template;
+* every non-``*`` resource of every policy is this stack's resource, in this stack's account, or a
+  configured external (source bucket, UI template, KMS key);
+* with ``kmsKeyArn`` set, the table, the data buckets and the labeling jobs' output use the key, end to end.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import botocore.client
+import pytest
+from aws_cdk.assertions import Template
+from iam_contract import allows, required
+from reliability_stack import Deployed, reliability_context, statuses
+
+from stacks.app_builder import build_app
+
+KMS_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+UI_TEMPLATE_URI = "s3://team-templates/ui/birds.liquid.html"
+Call = tuple[str, str, dict[str, Any]]
+
+
+@pytest.fixture
+def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Call]]:
+    """Every boto3 call made from a Lambda handler thread (``lambda-<FunctionName>``), by function name."""
+    calls: dict[str, list[Call]] = defaultdict(list)
+    real = botocore.client.BaseClient._make_api_call
+
+    def record(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        thread = threading.current_thread().name
+        if thread.startswith("lambda-"):
+            calls[thread.removeprefix("lambda-")].append(
+                (self.meta.service_model.service_name, operation, dict(params))
+            )
+        return real(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", record)
+    return calls
+
+
+def role_statements(template: dict[str, Any], function_logical_id: str) -> list[dict[str, Any]]:
+    """The statements of every policy attached to the function's role."""
+    role = template["Resources"][function_logical_id]["Properties"]["Role"]["Fn::GetAtt"][0]
+    statements = []
+    for resource in template["Resources"].values():
+        if resource["Type"] == "AWS::IAM::Policy" and {"Ref": role} in resource["Properties"]["Roles"]:
+            statements.extend(resource["Properties"]["PolicyDocument"]["Statement"])
+    return statements
+
+
+def test_every_call_a_handler_makes_is_granted_to_its_own_role(
+    deployed: Deployed, reliability_assembly: Path, recorded_calls: dict[str, list[Call]]
+) -> None:
+    # GIVEN runs that reach every function: a batch with a control job (compare), a rejected upload, and a
+    # batch whose job cannot be created (RecordFailure with a prepared job)
+    lines = "\n".join(deployed.lines())
+    deployed.put("manual/with-control.manifest", lines)
+    manifest = f"s3://{deployed.input_bucket}/manual/with-control.manifest"
+    deployed.start_console({"chain": "birds", "manifest": manifest, "control": True})
+    deployed.wait_for_executions(1)
+    deployed.put("incoming/birds/bad.manifest", "{not json")
+    deployed.wait_for_executions(2)
+    deployed.fault({"kind": "limit", "count": 50})
+    deployed.put("incoming/birds/refused.manifest", "\n".join(deployed.lines(prefix="images/r")))
+    runs = deployed.wait_for_executions(3)
+    assert sorted(statuses(runs)) == ["FAILED", "FAILED", "SUCCEEDED"]
+    # WHEN each recorded call is checked against the template's policy of the function that made it
+    template = json.loads((reliability_assembly / "LabelChain.template.json").read_text())
+    resources = deployed.client("cloudformation").describe_stack_resources(StackName="LabelChain")
+    physical = {
+        r["LogicalResourceId"]: (r["ResourceType"], r["PhysicalResourceId"])
+        for r in resources["StackResources"]
+        if r.get("LogicalResourceId") and r.get("PhysicalResourceId")  # moto lists skipped types bare
+    }
+    logical_of = {p: logical for logical, (_type, p) in physical.items()}
+    denied = []
+    for function_name, calls in recorded_calls.items():
+        statements = role_statements(template, logical_of[function_name])
+        for service, operation, params in calls:
+            for action, resource in required(service, operation, params):
+                if not allows(statements, action, resource, physical):
+                    denied.append(f"{function_name}: {action} on {resource}")
+    # THEN nothing a handler does would be denied in AWS, and every function was exercised
+    assert denied == [], "\n".join(sorted(set(denied)))
+    assert {name.split("-")[1].removeprefix("JobFunctions") for name in recorded_calls} >= {
+        prefix + "Function"
+        for prefix in ("Prepare", "Start", "Record", "RecordFailure", "Compare", "Monitor")
+    } | {"JobStateChangedFunction"} or len(recorded_calls) == 7
+    assert len(recorded_calls) == 7, sorted(recorded_calls)
+
+
+@pytest.fixture(scope="module")
+def kms_template() -> dict[str, Any]:
+    context = reliability_context()
+    config = context["labelchain"]
+    config["kmsKeyArn"] = KMS_KEY_ARN
+    config["chains"]["birds"]["uiTemplateS3Uri"] = UI_TEMPLATE_URI
+    _app, stack = build_app(context, nag=False)
+    return dict(Template.from_stack(stack).to_json())
+
+
+def _text(node: Any) -> str:
+    return node if isinstance(node, str) else json.dumps(node)
+
+
+def test_every_policy_resource_is_this_stacks_or_configured(kms_template: dict[str, Any]) -> None:
+    # GIVEN every statement of every identity policy, in the configuration with the most externals
+    own_ids = set(kms_template["Resources"])
+    externals = (
+        KMS_KEY_ARN,
+        ':s3:::shared-images"',
+        ":s3:::shared-images/*",
+        ':s3:::team-templates"',
+        ":s3:::team-templates/ui/birds.liquid.html",
+    )
+    outside = []
+    for logical_id, resource in kms_template["Resources"].items():
+        if resource["Type"] != "AWS::IAM::Policy":
+            continue
+        for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
+            targets = (
+                statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            )
+            for target in targets:
+                text = _text(target)
+                # THEN each resource is "*" (actions without resource-level permissions, checked in
+                # tests/unit/stacks/test_stack_iam.py), one of this stack's resources, an ARN in this
+                # stack's account, or a configured external
+                mine = any(f'"{own}"' in text for own in own_ids) or '{"Ref": "AWS::AccountId"}' in text
+                configured = any(external in text for external in externals)
+                if text != "*" and not (mine or configured):
+                    outside.append(f"{logical_id}: {text}")
+    assert outside == []
+
+
+def test_a_configured_key_encrypts_table_buckets_and_job_output(kms_template: dict[str, Any]) -> None:
+    resources = kms_template["Resources"].values()
+    # GIVEN kmsKeyArn set THEN the table uses the key
+    [table] = [r for r in resources if r["Type"] == "AWS::DynamoDB::Table"]
+    assert table["Properties"]["SSESpecification"]["KMSMasterKeyId"] == KMS_KEY_ARN
+    # AND the input, output and artifacts buckets default to SSE-KMS with it (the access-log bucket cannot)
+    encrypted = [
+        r["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+            "ServerSideEncryptionByDefault"
+        ]
+        for r in resources
+        if r["Type"] == "AWS::S3::Bucket"
+    ]
+    assert sum(e.get("KMSMasterKeyID") == KMS_KEY_ARN for e in encrypted) == 3
+    # AND prepare receives the key for the labeling jobs' OutputConfig.KmsKeyId / VolumeKmsKeyId
+    prepare = next(
+        r
+        for r in resources
+        if r["Type"] == "AWS::Lambda::Function" and r["Properties"]["Handler"].endswith("prepare.handler")
+    )
+    assert prepare["Properties"]["Environment"]["Variables"]["KMS_KEY_ARN"] == KMS_KEY_ARN
+    # AND the Ground Truth role may use the key to read inputs and write the output
+    role_grants = [
+        s
+        for r in resources
+        if r["Type"] == "AWS::IAM::Policy" and "GroundTruth" in _text(r["Properties"]["Roles"])
+        for s in r["Properties"]["PolicyDocument"]["Statement"]
+        if KMS_KEY_ARN in _text(s["Resource"])
+    ]
+    granted = {
+        a for s in role_grants for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    }
+    assert {"kms:Decrypt", "kms:GenerateDataKey"} <= granted
