@@ -5,10 +5,10 @@
 ...     box.advance(hours=4)                  # simulated Ground Truth jobs finish, schedules fire
 
 Everything that works in-process is installed: Step Functions execution (with UUID names, scaled
-sleeps, ``cause`` on task failure, JSONata), EventBridge delivery to Step Functions and Lambda, AWS-shaped
-S3 events, CloudFormation fixes, in-process Lambda handlers and the simulated Ground Truth on a frozen
-clock. All of it is removed again on exit. Do not run a :class:`~sandbox.server.Sandbox` in the same
-process at the same time.
+sleeps, ``cause`` on task failure, final stops, JSONata), EventBridge delivery to Step Functions and
+Lambda, AWS-shaped S3 events, CloudFormation fixes, in-process Lambda handlers and the simulated Ground
+Truth on a frozen clock. All of it is removed again on exit. Do not run a :class:`~sandbox.server.Sandbox`
+in the same process at the same time.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from .patches import (
     sfn_cfn_backend,
     sfn_execution_name,
     sfn_jsonata,
+    sfn_stop_execution,
     sfn_task_failure,
     sfn_time,
 )
@@ -41,6 +42,7 @@ from .scheduler import Scheduler
 _IN_PROCESS = (
     sfn_execution_name,
     sfn_task_failure,
+    sfn_stop_execution,
     sfn_jsonata,
     sfn_cfn_backend,
     events_targets,

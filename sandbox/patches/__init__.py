@@ -21,6 +21,7 @@ from . import (
     sfn_execution,
     sfn_execution_name,
     sfn_jsonata,
+    sfn_stop_execution,
     sfn_task_failure,
     sfn_time,
 )
@@ -31,6 +32,7 @@ ALL: tuple[ModuleType, ...] = (
     sfn_cfn_backend,
     sfn_execution_name,
     sfn_task_failure,
+    sfn_stop_execution,
     sfn_time,
     sfn_jsonata,
     events_targets,

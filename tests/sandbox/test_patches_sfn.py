@@ -10,7 +10,14 @@ import pytest
 from moto import mock_aws
 from moto.core.config import default_user_config
 
-from sandbox.patches import lambda_invoke, sfn_execution, sfn_jsonata, sfn_task_failure, sfn_time
+from sandbox.patches import (
+    lambda_invoke,
+    sfn_execution,
+    sfn_jsonata,
+    sfn_stop_execution,
+    sfn_task_failure,
+    sfn_time,
+)
 
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/sfn"
@@ -187,3 +194,45 @@ def _create_function(name: str, **kwargs) -> str:
         Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
         **kwargs,
     )["FunctionArn"]
+
+
+def test_stopping_an_execution_that_waits_for_a_callback_aborts_it(sfn_aws):
+    sfn_stop_execution.install()
+    try:
+        # GIVEN an execution waiting for a task token, with a Catch on its task
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.create_queue(QueueName="stop-tokens")["QueueUrl"]
+        definition = {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
+                    "End": True,
+                },
+                "Caught": {"Type": "Pass", "End": True},
+            },
+        }
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        arn = sfn.create_state_machine(name="stop", definition=json.dumps(definition), roleArn=ROLE)[
+            "stateMachineArn"
+        ]
+        execution = sfn.start_execution(stateMachineArn=arn, name="stop", input="{}")["executionArn"]
+        while not sqs.receive_message(QueueUrl=url).get("Messages"):
+            time.sleep(0.05)
+        # WHEN the execution is stopped
+        sfn.stop_execution(executionArn=execution)
+        deadline = time.monotonic() + 10
+        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            assert time.monotonic() < deadline, "the stopped execution is still RUNNING"
+            time.sleep(0.05)
+        # THEN it ends ABORTED at once, and its Catch never ran
+        assert result["status"] == "ABORTED"
+        events = sfn.get_execution_history(executionArn=execution)["events"]
+        assert events[-1]["type"] == "ExecutionAborted"
+        entered = [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
+        assert "Caught" not in entered
+    finally:
+        sfn_stop_execution.uninstall()
