@@ -77,6 +77,16 @@ class Scheduler:
             self._last_real.clear()
             self._inflight.clear()
 
+    def drain(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the scheduled invocations still running (so none outlives the
+        server it calls); returns whether all of them ended."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            threads = [thread for threads in self._inflight.values() for thread in threads]
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        return not any(thread.is_alive() for thread in threads)
+
     def _busy(self, rule: Rule) -> bool:
         running = any(thread.is_alive() for thread in self._inflight.get(rule.arn, []))
         recent = time.monotonic() - self._last_real.get(rule.arn, float("-inf")) < self.min_real_seconds

@@ -37,6 +37,8 @@ from .settings import SandboxSettings
 
 LOG = logging.getLogger(__name__)
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+#: Longest wait on stop for scheduled invocations still running.
+STOP_DRAIN_SECONDS = 30.0
 
 
 def _quiet_unsupported_resources(record: logging.LogRecord) -> bool:
@@ -112,6 +114,8 @@ class Sandbox:
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join(timeout=5)
+        # A scheduled Lambda (the monitor) still running would fail against a stopped server.
+        self.scheduler.drain(timeout=STOP_DRAIN_SECONDS)
         self._server.stop()
         self._server = None
         if self._previous_moto_port is None:

@@ -30,8 +30,8 @@ def _build(original: Any) -> Any:
 def _build_stop(original: Any) -> Any:
     def stop(self: Execution, stop_date: Any, error: str | None, cause: str | None) -> None:
         original(self, stop_date=stop_date, error=error, cause=cause)
-        worker = self.exec_worker
-        pool = vars(worker.env.callback_pool_manager).get("_pool", {}) if worker else {}
+        env = self.exec_worker.env if self.exec_worker else None
+        pool = vars(env.callback_pool_manager).get("_pool", {}) if env else {}
         for endpoint in list(pool.values()):
             endpoint.interrupt_all()  # the waiting task returns; the stopped program then ends ABORTED
 

@@ -113,3 +113,34 @@ def test_a_rule_does_not_fire_while_its_lambda_still_runs(sfn_aws):
     release.set()
     time.sleep(0.2)
     assert scheduler.tick() == 1
+
+
+def test_drain_waits_for_a_scheduled_lambda_still_running(sfn_aws):
+    # GIVEN a scheduled Lambda that runs until released
+    release = threading.Event()
+    role = boto3.client("iam", region_name=REGION).create_role(
+        RoleName="drain", AssumeRolePolicyDocument="{}"
+    )["Role"]["Arn"]
+    arn = boto3.client("lambda", region_name=REGION).create_function(
+        FunctionName="held",
+        Runtime="python3.12",
+        Role=role,
+        Handler="app.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+    )["FunctionArn"]
+    lambda_invoke.registry.register("held", lambda event, context: release.wait(5))
+    events = boto3.client("events", region_name=REGION)
+    events.put_rule(Name="held", ScheduleExpression="rate(1 minute)")
+    events.put_targets(Rule="held", Targets=[{"Id": "l", "Arn": arn}])
+    clock = SimClock(None, start=START)
+    scheduler = Scheduler(clock, min_real_seconds=0)
+    scheduler.tick()
+    clock.advance(hours=1)
+    assert scheduler.tick() == 1
+    # WHEN drained briefly THEN it reports the invocation still running
+    assert scheduler.drain(timeout=0.1) is False
+    # WHEN the invocation ends during a longer drain THEN the drain returns once it has ended
+    threading.Timer(0.2, release.set).start()
+    started = time.monotonic()
+    assert scheduler.drain(timeout=5) is True
+    assert time.monotonic() - started < 4

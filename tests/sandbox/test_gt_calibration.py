@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 import sandbox.groundtruth as gt
-from sandbox.groundtruth.config import ModelConstants, TimingConstants
+from sandbox.groundtruth.config import BLOG_SECOND_HALF_DIFFICULTY, ModelConstants, TimingConstants
 from sandbox.groundtruth.planner import PlanInput, plan_job
 
 REGION = "us-east-1"
@@ -30,7 +30,7 @@ def _elapsed_hours(description) -> float:
 
 def _blog_jobs(make_inputs, make_request, finish, clock):
     sagemaker = boto3.client("sagemaker", region_name=REGION)
-    gt.set_difficulty(f"s3://input-bucket/{HALF_2}/*", 0.76)
+    gt.set_difficulty(f"s3://input-bucket/{HALF_2}/*", BLOG_SECOND_HALF_DIFFICULTY)
     first = make_inputs(1250, prefix=HALF_1, key="half-1.manifest", labels=("Bird",))
     second = make_inputs(1250, prefix=HALF_2, key="half-2.manifest", labels=("Bird",))
     sagemaker.create_labeling_job(**make_request("job-1", first))
@@ -104,10 +104,9 @@ def test_calibration_holds_for_every_seed(seed):
     half_2 = tuple(f"s3://input-bucket/{HALF_2}/img-{i:05d}.jpg" for i in range(1250))
     job_1 = plan_job(PlanInput("job-1", half_1, (1.0,) * 1250, 200, 3, True, seed=seed), model, timing)
     prior = job_1.trainings[-1].effective_labels
-    job_2 = plan_job(
-        PlanInput("job-2", half_2, (0.76,) * 1250, 200, 3, True, prior, seed=seed), model, timing
-    )
-    control = plan_job(PlanInput("control", half_2, (0.76,) * 1250, 200, 3, True, seed=seed), model, timing)
+    easier = (BLOG_SECOND_HALF_DIFFICULTY,) * 1250
+    job_2 = plan_job(PlanInput("job-2", half_2, easier, 200, 3, True, prior, seed=seed), model, timing)
+    control = plan_job(PlanInput("control", half_2, easier, 200, 3, True, seed=seed), model, timing)
 
     def percent(plan):
         return 100.0 * plan.counters_at(plan.end_hours)["MachineLabeled"] / 1250
