@@ -13,6 +13,7 @@ from . import (
     cfn_bucket,
     cfn_custom_resource,
     cfn_outputs,
+    dynamodb_atomic,
     events_targets,
     lambda_invoke,
     s3_events,
@@ -28,6 +29,7 @@ from . import (
 
 #: Every patch module, in installation order.
 ALL: tuple[ModuleType, ...] = (
+    dynamodb_atomic,
     sfn_execution,
     sfn_cfn_backend,
     sfn_execution_name,
