@@ -27,6 +27,7 @@ from .patches import (
     cfn_bucket,
     cfn_custom_resource,
     cfn_outputs,
+    dynamodb_atomic,
     events_targets,
     lambda_invoke,
     s3_events,
@@ -40,6 +41,7 @@ from .patches import (
 from .scheduler import Scheduler
 
 _IN_PROCESS = (
+    dynamodb_atomic,
     sfn_execution_name,
     sfn_task_failure,
     sfn_stop_execution,
