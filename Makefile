@@ -50,6 +50,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy stacks app.py
 	$(BIN)/mypy lambdas/labelchain_fn
+	$(BIN)/mypy sandbox labelchain_cli bench
 
 cfn-lint: synth
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
