@@ -7,25 +7,10 @@ import threading
 
 import boto3
 import pytest
+from sandbox_fakes import EMPTY_ZIP, REGION  # noqa: F401
+from sandbox_fakes import create_function as _function
 
 from sandbox.patches import lambda_invoke, s3_events
-
-REGION = "us-east-1"
-EMPTY_ZIP = b"PK\x05\x06" + b"\x00" * 18
-
-
-def _function(name: str, timeout: int = 3, env: dict | None = None) -> str:
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName=f"role-{name}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    return boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName=name,
-        Runtime="python3.12",
-        Role=role,
-        Handler="app.handler",
-        Code={"ZipFile": EMPTY_ZIP},
-        Timeout=timeout,
-        Environment={"Variables": env or {}},
-    )["FunctionArn"]
 
 
 class TestEventBridgeTargets:
