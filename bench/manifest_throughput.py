@@ -4,8 +4,9 @@ For 10k, 100k and 1M lines, generated input and output manifests (bounding boxes
 ``category``) are read line by line from disk by four workloads, each in a fresh Python process
 (``manifest_workloads.py``): ``ManifestValidator`` (validation and normalisation, duplicate detection
 included), ``count_output_manifest``, and a bare ``json.loads`` loop over each file (the practical limit of
-a pure Python line parser). Each child times one pass, then repeats it under ``tracemalloc`` for the peak
-of Python allocations; the RSS growth (``ru_maxrss``) of the timed pass is reported too.
+a pure Python line parser). Each child keeps the best of up to three timed passes (one for 1M lines), then
+repeats the work under ``tracemalloc`` for the peak of Python allocations; the RSS growth (``ru_maxrss``)
+of the first pass is reported too.
 """
 
 from __future__ import annotations

@@ -66,13 +66,15 @@ def environment(load_before: tuple[float, float, float]) -> dict[str, Any]:
     }
 
 
-def readme_section(sections: list[Section], env: dict[str, Any], quick: bool) -> str:
+def readme_section(sections: list[Section], env: dict[str, Any], quick: bool, only: list[str] | None) -> str:
     """The markdown written between the markers."""
     ordered = sorted(sections, key=lambda s: s.title)
+    how = f"`bench/run_all.py --only {' '.join(only)}` (other sections from the previous run)" if only else ""
     intro = (
-        f"Measured by `make bench` on {env['generatedAt'][:10]} ({env['cpus']} CPUs, Python {env['python']}, "
-        f"1-minute load average {env['loadAverage1mBefore']} → {env['loadAverage1mAfter']}"
-        f"{'; `--quick`' if quick else ''}). Figures come from the offline sandbox and local processes; "
+        f"Measured by {how or '`make bench`'} on {env['generatedAt'][:10]} ({env['cpus']} CPUs, "
+        f"Python {env['python']}, 1-minute load average {env['loadAverage1mBefore']} → "
+        f"{env['loadAverage1mAfter']}{'; `--quick`' if quick else ''}). Figures come from the offline "
+        "sandbox and local processes; "
         "raw values are in `bench/results.json`. ✅ = goal met, ❌ = missed (the notes give the cause)."
     )
     return "\n".join([START, intro, "", *[markdown(s) for s in ordered], END])
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         "sections": [s.to_dict() for s in sections],
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    write_readme(readme_section(sections, env, ns.quick))
+    write_readme(readme_section(sections, env, ns.quick, ns.only))
     print(f"\nWrote {RESULTS.relative_to(ROOT)} and the {HEADING!r} section of README.md")
     return 0 if all(s.figures for s in sections) else 1
 
