@@ -220,7 +220,9 @@ def test_stopping_an_execution_that_waits_for_a_callback_aborts_it(sfn_aws):
             "stateMachineArn"
         ]
         execution = sfn.start_execution(stateMachineArn=arn, name="stop", input="{}")["executionArn"]
+        waited = time.monotonic() + 30
         while not sqs.receive_message(QueueUrl=url).get("Messages"):
+            assert time.monotonic() < waited, "the task never sent its token to the queue"
             time.sleep(0.05)
         # WHEN the execution is stopped
         sfn.stop_execution(executionArn=execution)
