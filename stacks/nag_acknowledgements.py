@@ -35,10 +35,11 @@ RUNTIME_REASON = (
 
 def nag_text(scope: IConstruct, value: str) -> str:
     """Render ``value`` (a string that may hold tokens) as cdk-nag prints it in finding IDs."""
-    return _render(Stack.of(scope).resolve(value))
+    return render_intrinsic(Stack.of(scope).resolve(value))
 
 
-def _render(node: Any) -> str:
+def render_intrinsic(node: Any) -> str:
+    """Render a Ref/GetAtt/Join intrinsic as text (cdk-nag finding ids; ARN substring checks)."""
     if isinstance(node, str):
         return node
     if isinstance(node, dict) and len(node) == 1:
@@ -48,7 +49,7 @@ def _render(node: Any) -> str:
         if fn == "Fn::GetAtt":
             return f"<{arg[0]}.{arg[1]}>"
         if fn == "Fn::Join":
-            return str(arg[0]).join(_render(part) for part in arg[1])
+            return str(arg[0]).join(render_intrinsic(part) for part in arg[1])
     raise ValueError(f"cannot render {node!r} as a cdk-nag finding text")
 
 

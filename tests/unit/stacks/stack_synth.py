@@ -12,6 +12,7 @@ from aws_cdk.assertions import Template
 
 from stacks.app_builder import build_app
 from stacks.context import cdk_json_context
+from stacks.nag_acknowledgements import render_intrinsic
 from stacks.pipeline_stack import LabelChainStack
 
 KMS_KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -118,14 +119,7 @@ def all_statements(template: Mapping[str, Any]) -> Iterator[tuple[str, dict[str,
 
 def flatten(node: Any) -> str:
     """Render an intrinsic (Join/Ref/GetAtt) as text, for substring assertions on ARNs."""
-    if isinstance(node, str):
-        return node
-    if isinstance(node, dict) and len(node) == 1:
-        ((fn, arg),) = node.items()
-        if fn == "Ref":
-            return f"<{arg}>"
-        if fn == "Fn::GetAtt":
-            return f"<{arg[0]}.{arg[1]}>"
-        if fn == "Fn::Join":
-            return str(arg[0]).join(flatten(part) for part in arg[1])
-    return repr(node)
+    try:
+        return render_intrinsic(node)
+    except ValueError:
+        return repr(node)
