@@ -36,6 +36,7 @@ from .patches import (
     sfn_jsonata,
     sfn_stop_execution,
     sfn_task_failure,
+    sfn_task_token_once,
     sfn_time,
 )
 from .scheduler import Scheduler
@@ -44,6 +45,7 @@ _IN_PROCESS = (
     dynamodb_atomic,
     sfn_execution_name,
     sfn_task_failure,
+    sfn_task_token_once,
     sfn_stop_execution,
     sfn_jsonata,
     sfn_cfn_backend,

@@ -43,15 +43,19 @@ TABLE_ACTIONS: dict[str, tuple[str, ...]] = {
 LABELING_JOB_ACTIONS: dict[str, tuple[str, ...]] = {
     "prepare": ("DescribeLabelingJob",),
     # CreateLabelingJob with Tags also needs AddTags; Describe resolves a ResourceInUse retry.
-    "start": ("CreateLabelingJob", "DescribeLabelingJob", "AddTags"),
+    # Stop: a job created while its execution closed the record (a cancelled branch) is stopped.
+    "start": ("CreateLabelingJob", "DescribeLabelingJob", "AddTags", "StopLabelingJob"),
     "job_state_changed": ("DescribeLabelingJob",),
     "monitor": ("DescribeLabelingJob", "StopLabelingJob"),
-    "record": ("DescribeLabelingJob",),
+    # Stop: a control job whose branch failed while it still runs.
+    "record": ("DescribeLabelingJob", "StopLabelingJob"),
     # A failed execution stops the job it had created (if still running); Describe tells a job whose
     # ARN a crashed StartJob never recorded from a foreign job of the same name.
     "record_failure": ("DescribeLabelingJob", "StopLabelingJob"),
 }
 READS_CHAINS = ("prepare", "record", "record_failure", "monitor")
+#: Settle ended jobs (handlers/settle.py), which reads the output manifest to cross-check the counters.
+SETTLES_JOBS = ("record", "record_failure", "monitor")
 PUBLISHES = ("record", "record_failure", "monitor", "compare")
 SENDS_CALLBACKS = ("job_state_changed", "monitor")
 
@@ -128,7 +132,7 @@ def statements_for(name: str, scope: Construct, targets: PolicyTargets) -> list[
         statements.extend(_prepare_s3_statements(scope, targets))
     if name == "start":
         statements.append(pass_role_statement(targets.ground_truth_role.role_arn))
-    if name == "record":
+    if name in SETTLES_JOBS:
         statements.append(
             iam.PolicyStatement(
                 actions=["s3:GetObject"], resources=[objects_arn(targets.output_bucket, scope, OUTPUT_PREFIX)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Size, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -16,6 +16,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from labelchain_fn.core import metrics as metric_names
 from labelchain_fn.core.config import PipelineConfig
+from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES
 
 from .context import PROJECT_ROOT
 from .function_policies import PolicyTargets, statements_for
@@ -36,18 +37,43 @@ SERVICE_NAME = metric_names.SERVICE
 METRICS_NAMESPACE = metric_names.NAMESPACE
 
 
+#: Lambda's default (and smallest) ``/tmp``, in MiB.
+DEFAULT_EPHEMERAL_STORAGE_MB = 512
+
+
+def ephemeral_storage_mb_for(largest_spool_bytes: int) -> int:
+    """``/tmp`` size (MiB) for a function that spools up to ``largest_spool_bytes``: twice that, rounded up
+    to whole MiB (headroom for what else lands in ``/tmp``), within Lambda's 512-10,240 MiB."""
+    return min(10_240, max(DEFAULT_EPHEMERAL_STORAGE_MB, -(-2 * largest_spool_bytes // 2**20)))
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
-    """Per-handler sizing: ``timeout_seconds`` and ``memory_mb``."""
+    """Per-handler sizing.
+
+    Attributes
+    ----------
+    description : the function's description (after ``labelchain: ``).
+    timeout_seconds : default 60.
+    memory_mb : default 256.
+    ephemeral_storage_mb : size of ``/tmp`` in MiB; default 512 (Lambda's default).
+    """
 
     description: str
     timeout_seconds: int = 60
     memory_mb: int = 256
+    ephemeral_storage_mb: int = DEFAULT_EPHEMERAL_STORAGE_MB
 
 
 FUNCTION_SPECS: dict[str, FunctionSpec] = {
-    # Streams and normalizes whole manifests (tens of thousands of lines) and writes the artifacts.
-    "prepare": FunctionSpec("Validate an upload and prepare the labeling job request", 300, 1024),
+    # Streams and normalizes whole manifests (up to 100,000 lines) and writes the artifacts; the normalised
+    # manifest is spooled to /tmp, at most MAX_MANIFEST_BYTES (core/manifest.py says why that number).
+    "prepare": FunctionSpec(
+        "Validate an upload and prepare the labeling job request",
+        300,
+        1024,
+        ephemeral_storage_mb_for(MAX_MANIFEST_BYTES),
+    ),
     "start": FunctionSpec("Create the labeling job and store the task token"),
     "job_state_changed": FunctionSpec("Answer the workflow when a labeling job ends"),
     "monitor": FunctionSpec("Reconcile running labeling jobs and alert on stalls", 300, 512),
@@ -137,6 +163,8 @@ class JobFunctions(Construct):
             self, "PowertoolsLayer", powertools_layer_arn(self)
         )
         self.functions: dict[str, lambda_.Function] = {}
+        #: handler name -> its DescribeExecution policy (:meth:`allow_describe_executions`).
+        self.execution_policies: dict[str, iam.Policy] = {}
         for name, spec in FUNCTION_SPECS.items():
             construct_id = "".join(part.title() for part in name.split("_"))
             log_group = logs.LogGroup(
@@ -162,6 +190,7 @@ class JobFunctions(Construct):
                 architecture=ARCHITECTURE,
                 timeout=Duration.seconds(spec.timeout_seconds),
                 memory_size=spec.memory_mb,
+                ephemeral_storage_size=Size.mebibytes(spec.ephemeral_storage_mb),
                 role=role,
                 log_group=log_group,
                 layers=[layer],
@@ -173,8 +202,17 @@ class JobFunctions(Construct):
         return self.functions[name]
 
     def allow_describe_executions(self, name: str, state_machine: sfn.StateMachine) -> None:
-        """Let handler ``name`` call DescribeExecution on the executions of ``state_machine``."""
+        """Let handler ``name`` call DescribeExecution on the executions of ``state_machine``.
+
+        A policy of its own (not the role's default policy, which the function depends on): the state
+        machine invokes some of these functions, and the grant names the state machine, so going through
+        the default policy would make the function, its policy and the state machine a cycle."""
         arn = executions_arn(self, state_machine.state_machine_name)
-        self.functions[name].add_to_role_policy(
-            iam.PolicyStatement(actions=["states:DescribeExecution"], resources=[arn])
+        role = self.functions[name].role
+        assert role is not None  # every function here has its own role
+        self.execution_policies[name] = iam.Policy(
+            self,
+            f"{''.join(part.title() for part in name.split('_'))}DescribeExecutions",
+            statements=[iam.PolicyStatement(actions=["states:DescribeExecution"], resources=[arn])],
+            roles=[role],
         )

@@ -4,10 +4,12 @@
 
     Prepare -> IsDuplicate? -yes-> Duplicate
                   | no
-               WithControl? -yes-> RunWithControl [StartMainJob -> RecordMainJob | StartControlJob -> ...]
-                  | no                   -> CompareJobs -> Done
-               StartJob -> RecordJob -> Done
+               WithControl? -yes-> RunWithControl [StartMainJob -> RecordMainJob
+                  | no                            | StartControlJob -> RecordControlJob (-> ControlJobFailed)]
+                  |                      -> CompareJobs -> Done
+               StartJob -> RecordJob -> Done          (RecordJob -LabelingJobNotEnded-> StartJob: wait again)
     Catch States.ALL (ResultPath $.error) -> RecordFailure -> Failed
+    Every Lambda state retries TransientAwsError and Lambda crashes/timeouts (job_run.TRANSIENT_ERRORS).
 
 State names are part of the contract (``docs/design.md``): tests, logs and alarms refer to them.
 """
@@ -23,7 +25,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from .job_run import JobRun
+from .job_run import JobRun, add_transient_retry
 
 #: Every failure (a named error from ``core/errors.py``, a Lambda error, a timeout) is recorded.
 CATCH_ALL = [sfn.Errors.ALL]
@@ -98,6 +100,8 @@ class LabelingWorkflow(Construct):
             },
             sfn.JsonPath.DISCARD,
         )
+        add_transient_retry(prepare)
+        add_transient_retry(record_failure)
         failed = sfn.Fail(self, "Failed", error_path="$.error.Error", cause_path="$.error.Cause")
         # If recording itself fails the execution still fails with the original error in $.error.
         record_failure.add_catch(failed, errors=CATCH_ALL, result_path="$.recordFailureError")
@@ -121,6 +125,11 @@ class LabelingWorkflow(Construct):
                 record_function=functions["record"],
                 role=role,
                 summary_only=True,
+                # A control job's failure is the control's alone: the main job runs on and is recorded,
+                # and the comparison says the control failed. A main failure fails the Parallel, which
+                # cancels the control branch; RecordFailure then stops the control job (a control only
+                # measures the main job, without which it buys nothing).
+                isolate_failures=role == "control",
             )
             for role in ("main", "control")
         ]
@@ -144,6 +153,7 @@ class LabelingWorkflow(Construct):
             },
             "$.comparison",
         )
+        add_transient_retry(compare)
         for state in (prepare, single.start_task, single.record_task, run_with_control, compare):
             state.add_catch(record_failure, errors=CATCH_ALL, result_path="$.error")
 

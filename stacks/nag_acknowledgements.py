@@ -14,7 +14,7 @@ from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
 
-from .function_policies import LABELING_JOB_ACTIONS, TABLE_ACTIONS
+from .function_policies import LABELING_JOB_ACTIONS, SETTLES_JOBS, TABLE_ACTIONS
 from .policies import executions_arn, labeling_job_arn, model_arn, objects_arn, sagemaker_log_arns
 from .storage import ARTIFACT_PREFIXES, OUTPUT_PREFIX
 
@@ -124,17 +124,19 @@ def _acknowledge_functions(stack: LabelChainStack) -> None:
             objects_arn(name, prepare_role),
             f"Console input may name a manifest in the allowed bucket {name}",
         )
-    record_role = stack.job_functions["record"].role
-    assert record_role is not None
-    _wildcard(
-        record_role,
-        objects_arn(storage.output_bucket, record_role, OUTPUT_PREFIX),
-        "Reads each finished job's output manifest under jobs/",
-    )
-    monitor_role = stack.job_functions["monitor"].role
-    assert monitor_role is not None
-    executions = executions_arn(monitor_role, stack.workflow.state_machine.state_machine_name)
-    _wildcard(monitor_role, executions, "DescribeExecution on the executions of this state machine only")
+    for name in SETTLES_JOBS:
+        role = stack.job_functions[name].role
+        assert role is not None
+        _wildcard(
+            role,
+            objects_arn(storage.output_bucket, role, OUTPUT_PREFIX),
+            "Reads each finished job's output manifest under jobs/ (to cross-check its counters)",
+        )
+    for name, policy in stack.job_functions.execution_policies.items():
+        executions = executions_arn(policy, stack.workflow.state_machine.state_machine_name)
+        _wildcard(
+            policy, executions, f"{name}: DescribeExecution on the executions of this state machine only"
+        )
 
 
 def _acknowledge_state_machine(stack: LabelChainStack) -> None:

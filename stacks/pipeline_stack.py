@@ -91,7 +91,10 @@ class LabelChainStack(Stack):
         )
         state_machine = self.workflow.state_machine
         # The monitor stops jobs whose execution is no longer running.
-        self.job_functions.allow_describe_executions("monitor", state_machine)
+        # The monitor reconciles jobs whose execution ended; Prepare takes over an upload whose execution
+        # ended before creating a labeling job.
+        for name in ("monitor", "prepare"):
+            self.job_functions.allow_describe_executions(name, state_machine)
         self.job_events = JobEvents(
             self,
             "JobEvents",

@@ -24,6 +24,7 @@ from . import (
     sfn_jsonata,
     sfn_stop_execution,
     sfn_task_failure,
+    sfn_task_token_once,
     sfn_time,
 )
 
@@ -34,6 +35,7 @@ ALL: tuple[ModuleType, ...] = (
     sfn_cfn_backend,
     sfn_execution_name,
     sfn_task_failure,
+    sfn_task_token_once,
     sfn_stop_execution,
     sfn_time,
     sfn_jsonata,

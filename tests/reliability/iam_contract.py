@@ -66,6 +66,16 @@ def required(service: str, operation: str, params: Mapping[str, Any]) -> list[tu
             return [("s3:PutObject", obj)]
         return [(f"s3:{operation}", obj)]
     if service == "dynamodb":
+        if operation == "TransactWriteItems":
+            # No IAM action of its own: each item needs the action of its kind (Update -> UpdateItem ...).
+            return [
+                (
+                    f"dynamodb:{kind}Item" if kind != "ConditionCheck" else "dynamodb:ConditionCheckItem",
+                    f"arn:aws:dynamodb:{region_account}:table/{body['TableName']}",
+                )
+                for entry in params["TransactItems"]
+                for kind, body in entry.items()
+            ]
         return [(f"dynamodb:{operation}", f"arn:aws:dynamodb:{region_account}:table/{params['TableName']}")]
     if service == "sagemaker":
         if operation == "DescribeModel":

@@ -86,13 +86,16 @@ def test_a_start_that_keeps_dying_fails_and_stops_the_job_it_created(
     [run] = deployed.wait_for_executions(1)
     # THEN the execution fails by name and the job nobody waits for is stopped, not left running (paid)
     assert run["status"] == "FAILED" and run["error"] == "Sandbox.Timedout", run
-    [job] = deployed.jobs()
-    assert job["status"] == "FAILED" and deployed.failure_of(run)["error"] == "Sandbox.Timedout"
+    assert deployed.failure_of(run)["error"] == "Sandbox.Timedout"
     [labeling_job] = deployed.labeling_jobs()
-    assert labeling_job["LabelingJobName"] == job["labelingJobName"]
-    deployed.box.advance(hours=1)  # Stopping -> Stopped takes a few simulated minutes
+    deployed.box.advance(hours=1)  # Stopping -> Stopped takes a few simulated minutes; the monitor runs
     deployed.assert_settled()
     assert deployed.labeling_jobs()[0]["LabelingJobStatus"] == "Stopped"
+    # AND the record says what Ground Truth says (STOPPED), with the execution's error beside it
+    [job] = deployed.jobs()
+    assert job["labelingJobName"] == labeling_job["LabelingJobName"]
+    assert job["status"] == "STOPPED" and job["labelingJobStatus"] == "Stopped"
+    assert job["error"] == "Sandbox.Timedout"
 
 
 def test_a_state_change_event_delivered_twice_sends_one_callback(

@@ -16,6 +16,7 @@ from sandbox.patches import (
     sfn_jsonata,
     sfn_stop_execution,
     sfn_task_failure,
+    sfn_task_token_once,
     sfn_time,
 )
 
@@ -159,6 +160,47 @@ def test_send_task_failure_keeps_the_cause(sfn_aws):
         }
     finally:
         sfn_task_failure.uninstall()
+
+
+def test_a_task_token_answers_once(sfn_aws):
+    sfn_task_token_once.install()
+    try:
+        # GIVEN an execution waiting on a task token, then on a second one
+        sqs = boto3.client("sqs", region_name=REGION)
+        url = sqs.create_queue(QueueName="once")["QueueUrl"]
+        wait = {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
+        }
+        definition = {
+            "StartAt": "T",
+            "States": {"T": {**wait, "ResultPath": "$.first", "Next": "U"}, "U": {**wait, "End": True}},
+        }
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        arn = sfn.create_state_machine(name="once", definition=json.dumps(definition), roleArn=ROLE)[
+            "stateMachineArn"
+        ]
+        execution = sfn.start_execution(stateMachineArn=arn, name="once", input="{}")["executionArn"]
+        messages = []
+        while not messages:
+            messages = sqs.receive_message(QueueUrl=url).get("Messages", [])
+        token = json.loads(messages[0]["Body"])["token"]
+        # WHEN the first task is answered, then answered again while the execution waits on the second
+        sfn.send_task_success(taskToken=token, output='{"n": 1}')
+        second = []
+        while not second:
+            second = sqs.receive_message(QueueUrl=url).get("Messages", [])
+        with pytest.raises(sfn.exceptions.TaskTimedOut):
+            sfn.send_task_success(taskToken=token, output='{"n": 2}')
+        # THEN the second callback was refused as AWS refuses it, and the first one's output stands
+        sfn.send_task_success(taskToken=json.loads(second[0]["Body"])["token"], output="{}")
+        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
+            time.sleep(0.05)
+        assert json.loads(result["output"]) == {}
+        assert result["status"] == "SUCCEEDED"
+    finally:
+        sfn_task_token_once.uninstall()
 
 
 def test_jsonata_states_and_variables_evaluate(sfn_aws):

@@ -24,6 +24,10 @@ class ConditionFailed(Exception):
     """A conditional write did not apply (``ConditionalCheckFailedException``)."""
 
 
+class TransactionConflict(Exception):
+    """A transaction was cancelled: a condition did not hold or another write raced it."""
+
+
 def _plain(value: Any) -> Any:
     """Floats to Decimal (via ``str`` so 0.1 stays 0.1), recursively; tuples to lists."""
     if isinstance(value, float):
@@ -121,6 +125,37 @@ class Table:
                 raise ConditionFailed(str(err)) from err
             raise
         return deserialize(response.get("Attributes", {}))
+
+    def transact_update(
+        self,
+        updates: list[tuple[Mapping[str, str], str, str | None, Mapping[str, Any]]],
+        *,
+        names: Mapping[str, str] | None = None,
+    ) -> None:
+        """TransactWriteItems of ``(key, update expression, condition, values)`` updates: all or none.
+
+        Raises
+        ------
+        TransactionConflict
+            When DynamoDB cancels the transaction (a condition failed, or a concurrent write conflicted).
+        """
+        items = []
+        for key, expression, condition, values in updates:
+            used = {k: v for k, v in (names or {}).items() if k in expression or k in (condition or "")}
+            update: dict[str, Any] = {
+                "TableName": self.name,
+                "Key": serialize(key),
+                "UpdateExpression": expression,
+                **self._expression_args(condition, used, values),
+            }
+            items.append({"Update": update})
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as err:
+            code = err.response.get("Error", {}).get("Code")
+            if code in ("TransactionCanceledException", "TransactionConflictException"):
+                raise TransactionConflict(str(err)) from err
+            raise
 
     def query(
         self,

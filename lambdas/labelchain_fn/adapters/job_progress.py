@@ -7,8 +7,8 @@ from typing import Any
 
 from labelchain_fn.adapters.dynamo import Table
 from labelchain_fn.core import records
+from labelchain_fn.core.record_keys import ACTIVE
 
-ACTIVE = "ACTIVE"
 ACTIVE_INDEX = "active"
 CHAIN_INDEX = "gsi1"
 

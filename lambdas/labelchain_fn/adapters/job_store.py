@@ -8,17 +8,27 @@ the callback sent once, the head that only moves forward. Items are built by the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from labelchain_fn.adapters.dynamo import ConditionFailed, Table
-from labelchain_fn.adapters.job_progress import ACTIVE, ProgressRecords
+from labelchain_fn.adapters.job_progress import ProgressRecords
 from labelchain_fn.adapters.job_uploads import UploadClaim, UploadRecords
 from labelchain_fn.core import records
+from labelchain_fn.core.record_keys import ACTIVE
 
-__all__ = ["ACTIVE", "TERMINAL_STATUSES", "JobStore", "UploadClaim"]
+__all__ = ["ACTIVE", "TERMINAL_STATUSES", "JobStore", "Settled", "UploadClaim"]
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
 _STATUS = {"#status": "status"}
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Result of :meth:`JobStore.record_figures`: the stored job item, and whether this call settled it."""
+
+    item: dict[str, Any]
+    first: bool
 
 
 class JobStore(UploadRecords, ProgressRecords):
@@ -67,10 +77,17 @@ class JobStore(UploadRecords, ProgressRecords):
         return self.table.get(records.model_key(model_arn))
 
     # Jobs --------------------------------------------------------------------------------------------
-    def put_job(self, item: Mapping[str, Any]) -> bool:
-        """Write a new job item (``attribute_not_exists(pk)``); False if the name is already recorded."""
+    def put_job(self, item: Mapping[str, Any], take_over_from: str | None = None) -> bool:
+        """Write a new job item (``attribute_not_exists(pk)``); False if the name is already recorded.
+
+        ``take_over_from`` (default ``None``) also replaces the record of that execution when its labeling
+        job was never created (no ``labelingJobArn``): the retry of a released upload."""
+        condition, values = "attribute_not_exists(pk)", None
+        if take_over_from:
+            condition += " OR (executionArn = :owner AND attribute_not_exists(labelingJobArn))"
+            values = {":owner": take_over_from}
         try:
-            self.table.put(item, "attribute_not_exists(pk)")
+            self.table.put(item, condition, values=values)
             return True
         except ConditionFailed:
             return False
@@ -132,41 +149,74 @@ class JobStore(UploadRecords, ProgressRecords):
 
     def record_figures(
         self, labeling_job_name: str, status: str, figures: Mapping[str, Any], now: str
-    ) -> dict[str, Any]:
-        """Store the final figures and status, leave the ``active`` index; return the whole item."""
+    ) -> Settled:
+        """Store a job's final figures and Ground Truth status and leave the ``active`` index, once.
+
+        The write is conditional on the record still being active, so of RecordJob, a retry of it, the
+        monitor and RecordFailure exactly one settles the job (``first``); the others get the stored item.
+        """
         attrs = {k: v for k, v in figures.items() if k not in ("pk", "sk", "status")}
         sets = ", ".join(f"#f{i} = :f{i}" for i in range(len(attrs)))
         names = {**_STATUS, **{f"#f{i}": k for i, k in enumerate(attrs)}}
         values = {":s": status, ":now": now, **{f":f{i}": v for i, v in enumerate(attrs.values())}}
         expression = "SET #status = :s, updatedAt = :now, completedAt = :now" + (f", {sets}" if sets else "")
-        return self.table.update(
+        try:
+            item = self.table.update(
+                records.job_key(labeling_job_name),
+                expression + " REMOVE activePk",
+                condition="attribute_exists(activePk)",
+                names=names,
+                values=values,
+                return_values="ALL_NEW",
+            )
+            return Settled(item, True)
+        except ConditionFailed:
+            stored = self.get_job(labeling_job_name)
+            if stored is None:
+                raise
+            return Settled(stored, False)
+
+    def mark_notified(self, labeling_job_name: str, now: str) -> None:
+        """Remember that the job's final notification went out (a retry does not send it again)."""
+        self.table.update(records.job_key(labeling_job_name), "SET notifiedAt = :now", values={":now": now})
+
+    def note_failure(self, labeling_job_name: str, error: str, cause: str, now: str) -> None:
+        """Store the error that ended the job's execution, without deciding the job's status (Ground
+        Truth's status is recorded when the job ends; the record stays in the ``active`` index)."""
+        self.table.update(
             records.job_key(labeling_job_name),
-            expression + " REMOVE activePk",
+            "SET #error = :error, #cause = :cause, updatedAt = :now",
             condition="attribute_exists(pk)",
-            names=names,
-            values=values,
-            return_values="ALL_NEW",
+            names={"#error": "error", "#cause": "cause"},
+            values={":error": error, ":cause": cause, ":now": now},
         )
 
-    def mark_failed(
-        self, labeling_job_name: str, error: str, cause: str, now: str, status: str = "FAILED"
-    ) -> bool:
-        """Record ``error``/``cause`` on a job that has not ended yet; False if it is missing or terminal."""
+    def close_unstarted(self, labeling_job_name: str, error: str, cause: str, now: str) -> bool:
+        """Close a record whose labeling job Ground Truth does not have (it was never created) as FAILED
+        with the execution's ``error``/``cause``; False if it is missing or already settled."""
         try:
             self.table.update(
                 records.job_key(labeling_job_name),
                 "SET #status = :s, #error = :error, #cause = :cause, updatedAt = :now REMOVE activePk",
-                condition="attribute_exists(pk) AND NOT #status IN (:c, :f, :st)",
+                condition="attribute_exists(activePk) AND attribute_not_exists(labelingJobArn)",
                 names={**_STATUS, "#error": "error", "#cause": "cause"},
-                values={
-                    ":s": status,
-                    ":error": error,
-                    ":cause": cause,
-                    ":now": now,
-                    ":c": "COMPLETED",
-                    ":f": "FAILED",
-                    ":st": "STOPPED",
-                },
+                values={":s": "FAILED", ":error": error, ":cause": cause, ":now": now},
+            )
+            return True
+        except ConditionFailed:
+            return False
+
+    def reactivate(self, labeling_job_name: str, job_arn: str, now: str) -> bool:
+        """Put a record closed without Ground Truth's word (:meth:`close_unstarted`) back in the ``active``
+        index with the ARN of a labeling job that exists after all (a StartJob still running when its
+        execution closed the record), so the reconciler settles it; False for a record Ground Truth's
+        status was already recorded on (``labelingJobStatus``), which is never reopened."""
+        try:
+            self.table.update(
+                records.job_key(labeling_job_name),
+                "SET activePk = :active, labelingJobArn = :arn, updatedAt = :now",
+                condition="attribute_exists(pk) AND attribute_not_exists(labelingJobStatus)",
+                values={":active": ACTIVE, ":arn": job_arn, ":now": now},
             )
             return True
         except ConditionFailed:

@@ -1,15 +1,26 @@
-"""Upload claims and sequence numbers of the jobs table (part of :class:`~.job_store.JobStore`)."""
+"""Upload claims and sequence numbers of the jobs table (part of :class:`~.job_store.JobStore`).
+
+A claim (``UPLOAD#``) says which execution owns one uploaded manifest version. Its ``status``:
+``CLAIMED`` (Prepare owns it), ``PREPARED`` (the job items exist) or ``RELEASED`` (the owning execution
+failed before any labeling job was created: ``error``/``cause`` say why, and a retry may take it over).
+"""
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from labelchain_fn.adapters.dynamo import ConditionFailed, Table
+from labelchain_fn.adapters.dynamo import ConditionFailed, Table, TransactionConflict
 from labelchain_fn.core import records
 
 _STATUS = {"#status": "status"}
+CLAIMED, PREPARED, RELEASED = "CLAIMED", "PREPARED", "RELEASED"
+#: Optimistic attempts at reserving a sequence number under contention (each one a consistent read and
+#: a two-item transaction); ten uploads racing on one chain need at most ten.
+SEQUENCE_ATTEMPTS = 50
 
 
 @dataclass(frozen=True)
@@ -26,10 +37,10 @@ class UploadRecords:
 
     table: Table
 
-    def claim_upload(self, item: Mapping[str, Any]) -> UploadClaim:
-        """Claim an upload for ``item["executionArn"]`` (``attribute_not_exists(pk) OR executionArn = :me``).
-
-        Re-entry by the same execution keeps what an earlier attempt stored (``createdAt``, ``sequence``).
+    def claim_upload(self, item: Mapping[str, Any], take_over_from: str | None = None) -> UploadClaim:
+        """Claim an upload for ``item["executionArn"]``: when nobody holds it, when this execution already
+        does (a retried Prepare keeps ``createdAt`` and ``sequence``), when the claim was ``RELEASED``, or
+        when ``take_over_from`` names the holder (its execution ended before creating a labeling job).
         """
         key = {"pk": item["pk"], "sk": item["sk"]}
         attrs = {k: v for k, v in item.items() if k not in key and k != "sequence"}
@@ -38,14 +49,19 @@ class UploadRecords:
             f"#a{i} = " + (f"if_not_exists(#a{i}, :a{i})" if k in keep else f":a{i}")
             for i, k in enumerate(attrs)
         ]
-        names = {f"#a{i}": k for i, k in enumerate(attrs)}
+        names = {f"#a{i}": k for i, k in enumerate(attrs)} | {"#rs": "status", "#err": "error"}
         values: dict[str, Any] = {f":a{i}": v for i, v in enumerate(attrs.values())}
+        values[":released"] = RELEASED
         me = list(attrs).index("executionArn")
+        condition = f"attribute_not_exists(pk) OR #a{me} = :a{me} OR #rs = :released"
+        if take_over_from:
+            condition += f" OR #a{me} = :owner"
+            values[":owner"] = take_over_from
         try:
             stored = self.table.update(
                 key,
-                "SET " + ", ".join(sets),
-                condition=f"attribute_not_exists(pk) OR #a{me} = :a{me}",
+                "SET " + ", ".join(sets) + " REMOVE #err, cause",
+                condition=condition,
                 names=names,
                 values=values,
                 return_values="ALL_NEW",
@@ -54,27 +70,60 @@ class UploadRecords:
         except ConditionFailed:
             return UploadClaim(False, self.table.get(key) or dict(item))
 
-    def record_upload_sequence(self, key: Mapping[str, str], sequence: int) -> int:
-        """Store ``sequence`` on the claim unless one is stored already; return the stored one."""
-        stored = self.table.update(
-            key,
-            "SET #seq = if_not_exists(#seq, :seq)",
-            names={"#seq": "sequence"},
-            values={":seq": sequence},
-            return_values="ALL_NEW",
-        )
-        return int(stored["sequence"])
+    def reserve_upload_sequence(self, key: Mapping[str, str], chain: str, execution_arn: str) -> int:
+        """The claim's sequence number: the stored one, or the chain's next (``lastSequence + 1``).
+
+        The counter and the claim are written in one transaction, so a crash never uses up a number
+        without the claim that carries it (sequences stay gap-free); concurrent uploads retry on conflict.
+        """
+        head_key = records.chain_head_key(chain)
+        for attempt in range(SEQUENCE_ATTEMPTS):
+            claim = self.table.get(key) or {}
+            if "sequence" in claim:
+                return int(claim["sequence"])
+            last = int((self.table.get(head_key) or {}).get("lastSequence") or 0)
+            try:
+                self.table.transact_update(
+                    [
+                        (
+                            head_key,
+                            "SET lastSequence = :next",
+                            "attribute_not_exists(lastSequence) OR lastSequence = :last",
+                            {":next": last + 1, ":last": last},
+                        ),
+                        (
+                            dict(key),
+                            "SET #seq = :next",
+                            "attribute_not_exists(#seq) AND executionArn = :me",
+                            {":next": last + 1, ":me": execution_arn},
+                        ),
+                    ],
+                    names={"#seq": "sequence"},
+                )
+                return last + 1
+            except TransactionConflict:
+                time.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+        raise TransactionConflict(f"could not reserve a sequence number of chain {chain}")
 
     def mark_upload(self, key: Mapping[str, str], status: str) -> None:
         """Set the claim's ``status`` (``PREPARED`` once the job items exist)."""
         self.table.update(key, "SET #status = :s", names=_STATUS, values={":s": status})
 
-    def reserve_sequence(self, chain: str) -> int:
-        """Next sequence number of ``chain`` (atomic ``ADD lastSequence 1``), unique under concurrency."""
-        stored = self.table.update(
-            records.chain_head_key(chain),
-            "ADD lastSequence :one",
-            values={":one": 1},
-            return_values="UPDATED_NEW",
-        )
-        return int(stored["lastSequence"])
+    def release_upload(self, key: Mapping[str, str], execution_arn: str, error: str, cause: str) -> bool:
+        """Mark the claim ``RELEASED`` with the error that ended ``execution_arn`` before any labeling job
+        existed (a retry may take it over); False when another execution holds it or it is gone."""
+        try:
+            self.table.update(
+                key,
+                "SET #status = :s, #error = :error, cause = :cause",
+                condition="executionArn = :me",
+                names={**_STATUS, "#error": "error"},
+                values={":s": RELEASED, ":error": error, ":cause": cause, ":me": execution_arn},
+            )
+            return True
+        except ConditionFailed:
+            return False
+
+    def get_upload(self, key: Mapping[str, str]) -> dict[str, Any] | None:
+        """The claim, or ``None``."""
+        return self.table.get(key)

@@ -83,17 +83,10 @@ class LabelingJobs:
     def describe(self, labeling_job_name: str) -> dict[str, Any]:
         """``DescribeLabelingJob`` without the response metadata, datetimes as ISO-8601 strings.
 
-        Raises
-        ------
-        LabelingJobThrottled
-            When SageMaker throttles the call (the monitor and Step Functions try again later).
+        A throttled call raises the ``ClientError``; the handler surfaces it as ``TransientAwsError``, which
+        every state retries (``LabelingJobThrottled`` is CreateLabelingJob's own, with a longer backoff).
         """
-        try:
-            response = self.client.describe_labeling_job(LabelingJobName=labeling_job_name)
-        except ClientError as err:
-            if _code(err) in _THROTTLED:
-                raise LabelingJobThrottled(f"{_code(err)}: {_message(err)}") from err
-            raise
+        response = self.client.describe_labeling_job(LabelingJobName=labeling_job_name)
         response.pop("ResponseMetadata", None)
         return dict(_iso(response))
 
@@ -106,13 +99,13 @@ class LabelingJobs:
                 return None
             raise
 
-    def created_from(self, labeling_job_name: str, manifest_s3_uri: str | None) -> bool:
-        """Whether a job named ``labeling_job_name`` exists and reads ``manifest_s3_uri``: the job the
-        pipeline requested, even when a crash kept its ARN from being recorded (a job of that name on
-        another manifest is someone else's and must not be touched)."""
+    def find_created(self, labeling_job_name: str, manifest_s3_uri: str | None) -> dict[str, Any] | None:
+        """The description of the job the pipeline requested under ``labeling_job_name`` (it reads
+        ``manifest_s3_uri``), even when a crash kept its ARN from being recorded; ``None`` when Ground Truth
+        has no such job, or only someone else's job of that name (never to be touched)."""
         job = self.find(labeling_job_name) if manifest_s3_uri else None
         source = ((job or {}).get("InputConfig") or {}).get("DataSource", {}).get("S3DataSource", {})
-        return job is not None and source.get("ManifestS3Uri") == manifest_s3_uri
+        return job if job is not None and source.get("ManifestS3Uri") == manifest_s3_uri else None
 
     def stop(self, labeling_job_name: str) -> bool:
         """``StopLabelingJob``; idempotent. Returns False when the job is missing or no longer running."""

@@ -1,7 +1,10 @@
 """S3 objects: manifests read as a stream of lines, artifacts written, memory kept flat.
 
 A manifest may hold 100,000 lines; nothing here holds a whole file in memory: reads go chunk by chunk and
-the normalised manifest is spooled to a temporary file before it is uploaded.
+the normalised manifest is spooled to a temporary file before it is uploaded. Prepare reads an upload with
+``max_object_bytes`` (:data:`~labelchain_fn.core.manifest.MAX_MANIFEST_BYTES`): a larger object is refused
+from its size before its body is read, so a huge upload fails by name instead of filling ``/tmp`` or
+running into the function's timeout.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from typing import IO, Any
 from botocore.exceptions import ClientError
 
 from labelchain_fn.adapters import clients
-from labelchain_fn.core.errors import ManifestNotFound
-from labelchain_fn.core.manifest import split_lines
+from labelchain_fn.core.errors import ManifestNotFound, ManifestTooLarge
+from labelchain_fn.core.manifest import size_text, split_lines
 
 CHUNK_BYTES = 64 * 1024
 _NOT_FOUND = ("NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404", "NotFound")
@@ -60,7 +63,12 @@ class Objects:
         }
 
     def iter_lines(
-        self, bucket: str, key: str, version_id: str | None = None, max_line_bytes: int = 100_000
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None = None,
+        max_line_bytes: int = 100_000,
+        max_object_bytes: int | None = None,
     ) -> Iterator[bytes]:
         """Stream the lines of an object (without line breaks), ``CHUNK_BYTES`` at a time.
 
@@ -69,20 +77,35 @@ class Objects:
         version_id : default ``None`` (the current version).
         max_line_bytes : default 100,000; a longer line is cut there instead of buffered whole
             (see :func:`labelchain_fn.core.manifest.split_lines`).
+        max_object_bytes : default ``None`` (no limit: Record reads output manifests, larger than the
+            inputs, through here). A larger object is refused from GetObject's ``ContentLength``, before
+            any of its body is read (no extra HeadObject call).
 
         Raises
         ------
         ManifestNotFound
             When the object or the version does not exist (raised by the first ``next()``).
+        ManifestTooLarge
+            When the object is larger than ``max_object_bytes`` (raised by the first ``next()``); the
+            message names the object, its size and the limit.
         """
         args = {"Bucket": bucket, "Key": key, **({"VersionId": version_id} if version_id else {})}
         try:
-            body = self.client.get_object(**args)["Body"]
+            response = self.client.get_object(**args)
         except ClientError as err:
             missing = _not_found(err, bucket, key, version_id)
             if missing is None:
                 raise
             raise missing from err
+        body = response["Body"]
+        limit, size = max_object_bytes, response.get("ContentLength")
+        if limit is not None and size is not None and int(size) > limit:
+            body.close()  # nothing read: the connection is dropped instead of drained
+            version = f" (version {version_id})" if version_id else ""
+            raise ManifestTooLarge(
+                f"s3://{bucket}/{key}{version} is {int(size):,} bytes; the largest manifest Prepare reads "
+                f"is {size_text(limit)}"
+            )
         try:
             yield from split_lines(body.iter_chunks(CHUNK_BYTES), max_line_bytes)
         finally:

@@ -74,3 +74,26 @@ class LabelingJobStopped(LabelChainError):
 
 class JobRecordNotFound(LabelChainError):
     """No job record exists for the labeling job name."""
+
+
+class ManifestTooLarge(LabelChainError):
+    """The manifest object is larger than Prepare reads (checked from its size before it is read)."""
+
+
+class BatchAlreadyProcessed(LabelChainError):
+    """The upload (this S3 object version) already became a labeling job that failed or was stopped; the
+    message names the earlier execution, job and status. Upload the manifest again to label it anew."""
+
+
+class LabelingJobNotEnded(LabelChainError):
+    """RecordJob was asked to record a job that DescribeLabelingJob still reports running (a stale or
+    misordered event); the workflow waits for the job again."""
+
+    retryable = True
+
+
+class TransientAwsError(LabelChainError):
+    """An AWS call failed with throttling, a 5xx answer or a connection error after the SDK's own retries.
+    Every workflow state retries it with backoff; scheduled and event-driven handlers are re-run."""
+
+    retryable = True

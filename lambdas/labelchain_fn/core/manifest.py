@@ -14,10 +14,31 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ManifestInvalid, ManifestTooSmall, SourceBucketNotAllowed
+from .errors import ManifestInvalid, ManifestTooLarge, ManifestTooSmall, SourceBucketNotAllowed
 from .inputs import S3_URI
 
 _BOM = b"\xef\xbb\xbf"
+
+#: Largest manifest Prepare reads (the object's size, checked before its body is read) and writes (the
+#: normalised manifest spooled to ``/tmp``); Prepare passes it as ``ManifestRules.max_bytes``. Why 256 MiB:
+#: Ground Truth takes at most 100,000 objects per manifest, so it leaves ~2.6 KB per object, far above a
+#: ``source-ref`` line (~60-200 bytes) or a line carrying earlier labels (~0.5-2 KB). Measured on the
+#: validator (read in 64 KiB chunks, split, validated, spooled; Python 3.11 on an x86 VM, per CPU second),
+#: the costliest bytes are blank lines (7 MiB/CPU-s: each costs a Python iteration) and token-dense JSON
+#: such as long number arrays (15 MiB/CPU-s); plain lines run at 60-130 MiB/CPU-s. Prepare (1,024 MB:
+#: ~0.58 vCPU; arm64 assumed 2x slower) then needs ~125 s for 256 MiB of blank lines, ~60 s for 256 MiB of
+#: number arrays and ~15 s for ordinary lines, plus the S3 transfer: within the 300 s timeout with a margin
+#: of 2x for the adversarial case and 4x or more for any real manifest. The function's ephemeral storage
+#: is derived from it (``stacks/job_functions.py``).
+MAX_MANIFEST_BYTES = 256 * 2**20
+
+
+def size_text(size: int) -> str:
+    """``"268,435,456 bytes (256 MiB)"``; the MiB (one decimal unless whole) only from 1 MiB on."""
+    if size < 2**20:
+        return f"{size:,} bytes"
+    mib = size / 2**20
+    return f"{size:,} bytes ({mib:,.0f} MiB)" if mib.is_integer() else f"{size:,} bytes ({mib:,.1f} MiB)"
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,12 @@ class ManifestRules:
     min_objects : fewest objects accepted (default 0; 1,250 with automated data labeling).
     max_objects : most objects accepted (default 100,000, the Ground Truth input quota).
     max_line_bytes : longest accepted line in bytes, without its line break (default 100,000).
+    max_bytes : largest manifest in bytes, or ``None`` (default: no limit, as for the CLI, which validates
+        whole datasets). Prepare passes :data:`MAX_MANIFEST_BYTES` and applies it twice: to the object's
+        size before reading it (:meth:`labelchain_fn.adapters.objects.Objects.iter_lines`) and here, to the
+        normalised lines written: normalising can grow a line (``1e15`` is written out as
+        ``1000000000000000.0``, up to ~4x), so an input within the limit alone does not bound the file
+        Prepare spools to ``/tmp``.
     """
 
     source_key: str
@@ -38,6 +65,7 @@ class ManifestRules:
     min_objects: int = 0
     max_objects: int = 100_000
     max_line_bytes: int = 100_000
+    max_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +95,7 @@ class ManifestValidator:
         self._buckets: set[str] = set()
         self._count = 0
         self._bytes = 0
+        self._written = 0
 
     def normalized_lines(self, raw: Iterable[bytes]) -> Iterator[bytes]:
         """Yield each valid line as compact UTF-8 JSON plus ``b"\\n"``.
@@ -82,6 +111,8 @@ class ManifestValidator:
             ``"line N: <reason>"`` at the first bad line.
         SourceBucketNotAllowed
             When a ``source-ref`` points to a bucket outside ``allowed_buckets``.
+        ManifestTooLarge
+            When the normalised lines exceed ``max_bytes``.
         """
         for number, line in enumerate(raw, start=1):
             self._bytes += len(line)
@@ -127,7 +158,15 @@ class ManifestValidator:
         self._count += 1
         if self._count > self.rules.max_objects:
             raise ManifestInvalid(f"line {number}: more than {self.rules.max_objects} objects")
-        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        normalized = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        self._written += len(normalized)
+        limit = self.rules.max_bytes
+        if limit is not None and self._written > limit:
+            raise ManifestTooLarge(
+                f"line {number}: the normalised manifest exceeds {size_text(limit)}, the largest manifest "
+                "Prepare writes (numbers in exponent notation are written out in full)"
+            )
+        return normalized
 
     def finish(self) -> ManifestStats:
         """Stats of the lines read so far.

@@ -127,26 +127,32 @@ def execution_failed_message(
 
 
 def comparison_message(comparison: Mapping[str, Any], *, region: str, execution_arn: str | None) -> Message:
-    """CompareJobs' message: the warm-started job next to its cold control (a JSON-safe COMPARISON)."""
+    """CompareJobs' message: the warm-started job next to its cold control (a JSON-safe COMPARISON), or
+    that the control failed (``controlFailed``) and nothing was compared."""
     warm, control = comparison.get("warm") or {}, comparison.get("control") or {}
     chain = comparison.get("chain")
-    delta = comparison.get("machinePercentDelta")
-    saving = comparison.get("costSavingPercent")
-    ratio = comparison.get("elapsedRatio")
-    delta_text = "n/a" if delta is None else f"{float(delta):+.1f} points"
-    saving_text = "n/a" if saving is None else f"{format_percent(saving)} of the control's cost"
-    ratio_text = "n/a" if ratio is None else f"{ratio}x the control's time"
-    subject = f"labelchain: {chain} warm start vs control: {delta_text} machine-labeled, " + (
-        "cost n/a" if saving is None else f"{format_percent(saving)} cheaper"
-    )
-    lines = [f"Warm start compared with a cold control job on chain {chain}.", ""]
-    lines += aligned(
-        [
-            ("Machine-labeled share", delta_text),
-            ("Cost saving", saving_text),
-            ("Elapsed", ratio_text),
-        ]
-    )
+    if comparison.get("controlFailed"):
+        error = comparison.get("controlError")
+        subject = f"labelchain: {chain} control job failed ({error}); no comparison"
+        lines = [f"The cold control job of chain {chain} failed ({error}); the warm-started job is recorded."]
+    else:
+        delta = comparison.get("machinePercentDelta")
+        saving = comparison.get("costSavingPercent")
+        ratio = comparison.get("elapsedRatio")
+        delta_text = "n/a" if delta is None else f"{float(delta):+.1f} points"
+        saving_text = "n/a" if saving is None else f"{format_percent(saving)} of the control's cost"
+        ratio_text = "n/a" if ratio is None else f"{ratio}x the control's time"
+        subject = f"labelchain: {chain} warm start vs control: {delta_text} machine-labeled, " + (
+            "cost n/a" if saving is None else f"{format_percent(saving)} cheaper"
+        )
+        lines = [f"Warm start compared with a cold control job on chain {chain}.", ""]
+        lines += aligned(
+            [
+                ("Machine-labeled share", delta_text),
+                ("Cost saving", saving_text),
+                ("Elapsed", ratio_text),
+            ]
+        )
     for title, summary in (("Warm-started job", warm), ("Control job (cold start)", control)):
         lines += ["", f"{title} {summary.get('labelingJobName')}:", *aligned(_figure_rows(summary), "  ")]
     names = [str(s["labelingJobName"]) for s in (warm, control) if s.get("labelingJobName")]

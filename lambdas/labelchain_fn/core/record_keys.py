@@ -8,6 +8,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+#: ``activePk`` of a job record the reconciler must still look at (the sparse ``active`` index): set when
+#: Prepare writes the record, removed only once Ground Truth's own status for the job is recorded.
+ACTIVE = "ACTIVE"
+
 
 def chain_head_key(chain: str) -> dict[str, str]:
     """Key of a chain's head item (sequence counter and latest model)."""

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .record_keys import (
+    ACTIVE,
     chain_head_key,
     comparison_key,
     failure_key,
@@ -24,6 +25,7 @@ from .record_keys import (
 from .warm_start import WarmStart
 
 __all__ = [
+    "ACTIVE",
     "chain_head_key",
     "comparison_item",
     "comparison_key",
@@ -76,6 +78,8 @@ def new_job_item(
     warm_start: WarmStart,
     execution_arn: str,
     now: str,
+    task_type: str | None = None,
+    labels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """The JOB item written (``attribute_not_exists(pk)``) before the job is created, status ``PENDING``.
 
@@ -84,6 +88,8 @@ def new_job_item(
     source : the uploaded manifest ``{"bucket", "key", "versionId", "etag"}`` (``None`` values dropped).
     request : the CreateLabelingJob request, stored as a JSON string (it is large and nested).
     now : ISO time, stored as ``createdAt`` and ``updatedAt``.
+    task_type, labels : what the job is asked to label (default ``None``: not stored); the model it
+        produces is registered with these, not with the chain's configuration at the time it ends.
     """
     if role not in ROLES:
         raise ValueError(f"role: expected one of {', '.join(ROLES)}; received {role!r}")
@@ -101,10 +107,15 @@ def new_job_item(
         "request": json.dumps(request, sort_keys=True, default=str),
         "executionArn": execution_arn,
         "callbackSent": False,
+        # In the active index from the start: a job created by a StartJob that died before storing its
+        # token is still found by the reconciler.
+        "activePk": ACTIVE,
         "createdAt": now,
         "updatedAt": now,
         "gsi1pk": f"CHAIN#{chain}",
         "gsi1sk": f"JOB#{sequence:08d}#{role}",
+        **({"taskType": task_type} if task_type else {}),
+        **({"labels": list(labels)} if labels is not None else {}),
     }
 
 
@@ -152,7 +163,22 @@ def comparison_item(
     ``machinePercentDelta`` = main - control (percentage points); ``costSavingPercent`` =
     (control - main) / control * 100 of ``cost.totalUsd``, 1 decimal; ``elapsedRatio`` = main / control
     elapsed seconds, 2 decimals. A ratio whose denominator is 0 is left out. Values are Decimals.
+    A control that did not complete (its summary's ``status`` is not ``COMPLETED``) is compared with
+    nothing: the item says ``controlFailed`` with the control's ``error`` and carries no deltas.
     """
+    if control.get("status") != "COMPLETED":
+        failed: dict[str, Any] = {
+            **comparison_key(str(main["labelingJobName"])),
+            "chain": chain,
+            "warm": to_dynamo(dict(main)),
+            "control": to_dynamo(dict(control)),
+            "controlFailed": True,
+            "controlError": control.get("error") or f"control job {control.get('status')}",
+            "createdAt": now,
+            "gsi1pk": f"CHAIN#{chain}",
+            "gsi1sk": f"COMPARISON#{int(main.get('sequence') or 0):08d}",
+        }
+        return _drop_none(failed)
     main_cost, control_cost = (
         _dec((main.get("cost") or {}).get("totalUsd")),
         _dec((control.get("cost") or {}).get("totalUsd")),

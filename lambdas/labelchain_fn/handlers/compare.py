@@ -18,6 +18,7 @@ from labelchain_fn.handlers.shared import (
     logger,
     metrics,
     now_iso,
+    surfaces_transient_errors,
     tracer,
 )
 
@@ -45,6 +46,7 @@ def compare(
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.compare.handler``."""
     settings = get_settings().require(*REQUIRED)

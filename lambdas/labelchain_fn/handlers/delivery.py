@@ -2,7 +2,10 @@
 
 StartJob (job already ended), JobStateChanged (the EventBridge event) and Monitor (the reconciler for lost
 events) all end here, so the three paths cannot disagree: ``callbackSent`` is claimed with a conditional
-write before the callback is sent, and released again if sending fails so a retry can send it.
+write before the callback is sent, and released again if sending fails so a retry can send it. A sender
+that died between the claim and the send leaves the claim behind, so the Monitor sends with ``force``:
+Step Functions answers a callback for a task that no longer waits with ``TaskTimedOut``/``InvalidToken``
+(counted as :data:`NOT_WAITING`), so a second callback can never resume an execution twice.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ def deliver_callback(
     store: JobStore,
     callbacks: Callbacks,
     now: str,
+    force: bool = False,
 ) -> str:
     """Send the callback of a job that reached ``labeling_job_status``.
 
     Parameters
     ----------
     item : the JOB item (``labelingJobName``, ``taskToken``).
-    labeling_job_status, failure_reason : from the event or ``DescribeLabelingJob``.
+    labeling_job_status, failure_reason : from ``DescribeLabelingJob`` (the truth; an event is a hint).
+    force : send even when the claim says another path sent it (default false; the Monitor's resend).
 
     Returns
     -------
@@ -51,7 +56,8 @@ def deliver_callback(
     token = item.get("taskToken")
     if not token:
         return NO_TOKEN
-    if not store.mark_callback_sent(name, str(token), now):
+    claimed = store.mark_callback_sent(name, str(token), now)
+    if not claimed and not force:
         return ALREADY_SENT
     try:
         if callback.kind == "success":
@@ -59,6 +65,7 @@ def deliver_callback(
         else:
             delivered = callbacks.send_failure(str(token), str(callback.error), str(callback.cause))
     except Exception:
-        store.clear_callback_sent(name)
+        if claimed:
+            store.clear_callback_sent(name)
         raise
     return SENT if delivered else NOT_WAITING

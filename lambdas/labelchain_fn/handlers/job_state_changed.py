@@ -1,8 +1,10 @@
 """JobStateChanged: the EventBridge "SageMaker Ground Truth Labeling Job State Change" event of a job that
 ended resumes the execution waiting on the job's task token.
 
-The event carries only the status, so a failed job is described for its ``FailureReason``. Jobs that are not
-the pipeline's (another prefix, or no record) are ignored; a repeated event finds ``callbackSent`` set.
+The event is a hint, DescribeLabelingJob is the truth: the job is described and the callback follows the
+status Ground Truth reports, so a stale or misordered "Completed" event for a job that still runs resumes
+nothing (the Monitor delivers the callback once the job has really ended). Jobs that are not the
+pipeline's (another prefix, or no record) are ignored; a repeated event finds ``callbackSent`` set.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from labelchain_fn.core.callbacks import TERMINAL_STATUSES
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.naming import job_name_from_arn
 from labelchain_fn.handlers.delivery import SENT, deliver_callback
-from labelchain_fn.handlers.shared import logger, metrics, now_iso, tracer
+from labelchain_fn.handlers.shared import (
+    logger,
+    metrics,
+    now_iso,
+    surfaces_transient_errors,
+    tracer,
+)
 
 REQUIRED = (TABLE_NAME,)
 IGNORED = "ignored"
@@ -42,8 +50,10 @@ def job_state_changed(
     Returns
     -------
     dict
-        ``{"labelingJobName", "labelingJobStatus", "outcome"}``; ``outcome`` is ``"ignored"`` or one of the
-        :func:`~labelchain_fn.handlers.delivery.deliver_callback` outcomes.
+        ``{"labelingJobName", "labelingJobStatus", "outcome"}``: the status Ground Truth reports (the
+        event's for an ignored event); ``outcome`` is ``"ignored"`` or one of the
+        :func:`~labelchain_fn.handlers.delivery.deliver_callback` outcomes (``not-terminal`` when the job
+        still runs whatever the event said).
     """
     resources = event.get("resources") or []
     status = str((event.get("detail") or {}).get("LabelingJobStatus", ""))
@@ -59,7 +69,10 @@ def job_state_changed(
     item = store.get_job(name)
     if item is None:
         return result
-    reason = labeling.describe(name).get("FailureReason") if status == "Failed" else None
+    description = labeling.describe(name)
+    status = str(description["LabelingJobStatus"])
+    reason = description.get("FailureReason")
+    result["labelingJobStatus"] = status
     result["outcome"] = deliver_callback(item, status, reason, store=store, callbacks=callbacks, now=now)
     logger.info("labeling job ended", extra=result)
     return result
@@ -68,6 +81,7 @@ def job_state_changed(
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.job_state_changed.handler``."""
     settings = get_settings().require(*REQUIRED)

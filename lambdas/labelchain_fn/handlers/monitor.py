@@ -1,13 +1,20 @@
-"""Monitor (schedule): reconcile every active job with Ground Truth.
+"""Monitor (schedule): reconcile every active job record with Ground Truth, whatever the execution did.
 
-EventBridge delivers Ground Truth events on a best-effort basis, so for each job in the ``active`` index
-the monitor describes the job, writes a progress snapshot when the counters move, sends a missed callback,
-stops a job whose execution ended (nobody would record it) and raises one alert per stall.
+EventBridge delivers Ground Truth events on a best-effort basis and an execution can die anywhere, so for
+each record in the ``active`` index the monitor asks Ground Truth (DescribeLabelingJob, the truth) and
+Step Functions (DescribeExecution):
+
+* job ended, execution still waiting on its token -> send the callback (again: a sender may have died
+  between claiming and sending; a task that no longer waits refuses it) and let RecordJob record it;
+* job ended, nobody waiting (execution ended, or the token no longer waited on) -> settle the record here
+  (figures, cost, model, head, notification; :func:`~labelchain_fn.handlers.settle.settle_job`, exactly once);
+* job running, execution ended -> stop it (nobody would record it); it is settled once it has stopped;
+* no labeling job and the execution ended -> the job was never created: close the record FAILED;
+* otherwise a progress snapshot when the counters move, and one alert per stall.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,13 +22,23 @@ from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.settings import TABLE_NAME, TOPIC_ARN, Settings, get_settings
+from labelchain_fn.adapters.objects import Objects
+from labelchain_fn.adapters.settings import (
+    CHAINS_PARAMETER_NAME,
+    TABLE_NAME,
+    TOPIC_ARN,
+    Settings,
+    get_settings,
+    load_chains,
+)
 from labelchain_fn.core import records
+from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.figures import COUNTER_NAMES
 from labelchain_fn.core.messages import job_stalled_message, job_stopped_message
-from labelchain_fn.core.metrics import ACTIVE_JOBS, JOBS_FAILED, STALLED_JOBS, count
+from labelchain_fn.core.metrics import ACTIVE_JOBS, JOBS_FAILED, STALLED_JOBS, MetricDatum, count
 from labelchain_fn.core.monitoring import decide
-from labelchain_fn.handlers.delivery import deliver_callback
+from labelchain_fn.handlers.delivery import NOT_WAITING, deliver_callback
+from labelchain_fn.handlers.settle import chain_of, settle_job
 from labelchain_fn.handlers.shared import (
     add_metrics,
     emit_chain_metric,
@@ -30,10 +47,11 @@ from labelchain_fn.handlers.shared import (
     logger,
     metrics,
     now_iso,
+    surfaces_transient_errors,
     tracer,
 )
 
-REQUIRED = (TABLE_NAME, TOPIC_ARN)
+REQUIRED = (TABLE_NAME, TOPIC_ARN, CHAINS_PARAMETER_NAME)
 ENDED_EXECUTION = "ExecutionEnded"
 
 
@@ -50,104 +68,121 @@ def _counters(raw: Mapping[str, Any] | None) -> dict[str, int]:
     return {name: int(raw.get(name) or 0) for name in COUNTER_NAMES}
 
 
-def monitor_job(
-    item: Mapping[str, Any],
-    *,
-    settings: Settings,
-    store: JobStore,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    notifier: Notifier,
-    now: str,
-) -> dict[str, Any]:
-    """Check one active job; returns what was done (``snapshot``, ``callback``, ``stopped``, ``stalled``,
-    and ``closed``: the monitor closed the job's record as failed because its execution ended)."""
-    name = str(item["labelingJobName"])
-    description = labeling.describe(name)
-    status, reason = str(description["LabelingJobStatus"]), description.get("FailureReason")
-    counters = _counters(description.get("LabelCounters"))
-    previous = store.last_snapshot(name)
-    execution_arn = item.get("executionArn")
-    execution_status = callbacks.execution_status(str(execution_arn)) if execution_arn else None
-    decision = decide(
-        job=item,
-        labeling_job_status=status,
-        failure_reason=reason,
-        counters=counters,
-        execution_status=execution_status,
-        last_progress_at=item.get("lastProgressAt") or item.get("createdAt"),
-        previous_counters=_counters(previous.get("counters")) if previous else None,
-        now=now,
-        stalled_after_minutes=settings.stalled_after_minutes,
-        already_alerted=bool(item.get("stalledAlertedAt")),
-    )
-    done: dict[str, Any] = {
-        "labelingJobName": name,
-        "labelingJobStatus": status,
-        "snapshot": decision.snapshot,
-        "callback": None,
-        "stopped": False,
-        "stalled": decision.stalled,
-        "chain": item.get("chain"),
-        "closed": False,
-    }
-    if decision.snapshot:
-        store.put_snapshot(
-            {
-                **records.snapshot_key(name, now),
-                "counters": counters,
-                "status": status,
-                "at": now,
-                "expiresAt": expires_at(now, settings.record_ttl_days),
-            }
-        )
-    if decision.progressed or previous is None:
-        store.note_progress(name, now)
-    if decision.callback:
-        done["callback"] = deliver_callback(item, status, reason, store=store, callbacks=callbacks, now=now)
-        if execution_status not in (None, "RUNNING"):
-            # The execution is gone, so RecordJob will never run: close the record here.
-            done["closed"] = store.mark_failed(
-                name,
-                ENDED_EXECUTION,
-                f"execution {execution_status}; labeling job {status}",
-                now,
-                status="STOPPED" if status == "Stopped" else "FAILED",
-            )
-    if decision.stop_job:
-        done["stopped"] = labeling.stop(name)
-        done["closed"] = store.mark_failed(
-            name,
-            ENDED_EXECUTION,
-            f"execution {execution_status}; labeling job stopped",
-            now,
-            status="STOPPED",
-        )
-        stopped = job_stopped_message(
-            item, execution_status=execution_status, counters=counters, region=settings.region
-        )
-        notifier.publish(stopped.subject, stopped.body)
-    if decision.stalled:
-        stalled = job_stalled_message(
-            item,
+class Reconciler:
+    """The monitor's clients and settings for one run (see the module docstring for what it does)."""
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        chains: Mapping[str, ChainConfig],
+        store: JobStore,
+        labeling: LabelingJobs,
+        callbacks: Callbacks,
+        objects: Objects,
+        notifier: Notifier,
+        now: str,
+    ) -> None:
+        self.settings, self.chains, self.store, self.labeling = settings, chains, store, labeling
+        self.callbacks, self.objects, self.notifier, self.now = callbacks, objects, notifier, now
+
+    def job(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        """Check one active job; returns what was done (``snapshot``, ``callback``, ``stopped``,
+        ``stalled``, ``settled`` — this run recorded the job's end — and ``metrics`` to emit)."""
+        name = str(item["labelingJobName"])
+        execution_arn = item.get("executionArn")
+        execution_status = self.callbacks.execution_status(str(execution_arn)) if execution_arn else None
+        waiting = execution_status == "RUNNING"
+        done: dict[str, Any] = {
+            "labelingJobName": name,
+            "labelingJobStatus": None,
+            "snapshot": False,
+            "callback": None,
+            "stopped": False,
+            "stalled": False,
+            "chain": item.get("chain"),
+            "settled": False,
+            "metrics": [],
+        }
+        description = self.labeling.find_created(name, item.get("manifestS3Uri"))
+        if description is None:
+            if not waiting:  # nothing was created, and the execution that would create it has ended
+                cause = f"execution {execution_status or 'unknown'} before the labeling job was created"
+                done["settled"] = self.store.close_unstarted(name, ENDED_EXECUTION, cause, self.now)
+                done["metrics"] = [count(JOBS_FAILED)] if done["settled"] else []
+            return done
+        status, reason = str(description["LabelingJobStatus"]), description.get("FailureReason")
+        counters = _counters(description.get("LabelCounters"))
+        previous = self.store.last_snapshot(name)
+        decision = decide(
+            job=item,
+            labeling_job_status=status,
+            failure_reason=reason,
             counters=counters,
-            stalled_after_minutes=settings.stalled_after_minutes,
-            region=settings.region,
+            execution_status=execution_status,
+            last_progress_at=item.get("lastProgressAt") or item.get("createdAt"),
+            previous_counters=_counters(previous.get("counters")) if previous else None,
+            now=self.now,
+            stalled_after_minutes=self.settings.stalled_after_minutes,
+            already_alerted=bool(item.get("stalledAlertedAt")),
         )
-        notifier.publish(stalled.subject, stalled.body)
-        store.mark_stalled_alerted(name, now)
-    return done
+        done.update(labelingJobStatus=status, snapshot=decision.snapshot, stalled=decision.stalled)
+        self._progress(item, decision.snapshot, decision.progressed or previous is None, counters, status)
+        if decision.callback:
+            if waiting and item.get("taskToken"):
+                done["callback"] = deliver_callback(
+                    item, status, reason, store=self.store, callbacks=self.callbacks, now=self.now, force=True
+                )
+            if not waiting or done["callback"] == NOT_WAITING:
+                settled = settle_job(
+                    item,
+                    description,
+                    chain=chain_of(item, self.chains),
+                    store=self.store,
+                    objects=self.objects,
+                    notifier=self.notifier,
+                    now=self.now,
+                    region=self.settings.region,
+                )
+                done.update(settled=settled.first, metrics=settled.metrics)
+        if decision.stop_job:
+            cause = f"execution {execution_status}; labeling job stopped (nobody would record it)"
+            self.store.note_failure(name, ENDED_EXECUTION, cause, self.now)
+            done["stopped"] = self.labeling.stop(name)
+            message = job_stopped_message(
+                item, execution_status=execution_status, counters=counters, region=self.settings.region
+            )
+            self.notifier.publish(message.subject, message.body)
+        if decision.stalled:
+            message = job_stalled_message(
+                item,
+                counters=counters,
+                stalled_after_minutes=self.settings.stalled_after_minutes,
+                region=self.settings.region,
+            )
+            self.notifier.publish(message.subject, message.body)
+            self.store.mark_stalled_alerted(name, self.now)
+        return done
+
+    def _progress(
+        self, item: Mapping[str, Any], snapshot: bool, moved: bool, counters: dict[str, int], status: str
+    ) -> None:
+        name = str(item["labelingJobName"])
+        if snapshot:
+            self.store.put_snapshot(
+                {
+                    **records.snapshot_key(name, self.now),
+                    "counters": counters,
+                    "status": status,
+                    "at": self.now,
+                    "expiresAt": expires_at(self.now, self.settings.record_ttl_days),
+                }
+            )
+        if moved:
+            self.store.note_progress(name, self.now)
 
 
-def monitor(
-    *,
-    settings: Settings,
-    store: JobStore,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    notifier: Notifier,
-    now: str,
-) -> dict[str, Any]:
+def monitor(reconciler: Reconciler) -> dict[str, Any]:
     """Check every active job; one failing job does not stop the others.
 
     Raises
@@ -156,19 +191,9 @@ def monitor(
         After all jobs were visited, when some could not be checked (so the invocation counts as failed).
     """
     results, failed = [], []
-    for item in store.list_active_jobs():
+    for item in reconciler.store.list_active_jobs():
         try:
-            results.append(
-                monitor_job(
-                    item,
-                    settings=settings,
-                    store=store,
-                    labeling=labeling,
-                    callbacks=callbacks,
-                    notifier=notifier,
-                    now=now,
-                )
-            )
+            results.append(reconciler.job(item))
         except Exception:
             logger.exception("monitoring failed", extra={"labelingJobName": item.get("labelingJobName")})
             failed.append(str(item.get("labelingJobName")))
@@ -180,35 +205,42 @@ def monitor(
 
 
 def _emit_metrics(summary: Mapping[str, Any], notifications_failed: int) -> None:
-    """Pipeline-wide ``ActiveJobs``/``StalledJobs``/``NotificationsFailed``, and ``JobsFailed`` per chain
-    for the records this run closed (jobs whose execution ended without RecordJob or RecordFailure)."""
+    """Pipeline-wide ``ActiveJobs``/``StalledJobs``/``NotificationsFailed``, and per chain the metrics of
+    the jobs this run settled (``JobsCompleted``/``JobsFailed``, cost, share, duration: counted once)."""
     jobs = summary["jobs"]
     stalled = sum(1 for job in jobs if job["stalled"])
     add_metrics([count(ACTIVE_JOBS, summary["checked"]), count(STALLED_JOBS, stalled)])
     emit_notifications_failed(notifications_failed)
-    for chain, closed in sorted(Counter(str(j["chain"]) for j in jobs if j["closed"]).items()):
-        emit_chain_metric(chain, count(JOBS_FAILED, closed))
+    for job in jobs:
+        datum: MetricDatum
+        for datum in job["metrics"]:
+            emit_chain_metric(str(job["chain"]), datum)
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.monitor.handler`` (scheduled; the event is unused)."""
     settings = get_settings().require(*REQUIRED)
     notifier = Notifier(settings.topic_arn)
+    reconciler = Reconciler(
+        settings=settings,
+        chains=load_chains(),
+        store=JobStore(settings.table_name),
+        labeling=LabelingJobs(),
+        callbacks=Callbacks(),
+        objects=Objects(),
+        notifier=notifier,
+        now=now_iso(),
+    )
     try:
-        summary = monitor(
-            settings=settings,
-            store=JobStore(settings.table_name),
-            labeling=LabelingJobs(),
-            callbacks=Callbacks(),
-            notifier=notifier,
-            now=now_iso(),
-        )
+        summary = monitor(reconciler)
     except MonitorIncomplete as incomplete:
         # The jobs that were checked still count.
         _emit_metrics(incomplete.summary, notifier.failed)
         raise
     _emit_metrics(summary, notifier.failed)
-    return summary
+    # The metrics were emitted; the invocation's answer stays JSON.
+    return {**summary, "jobs": [{k: v for k, v in job.items() if k != "metrics"} for job in summary["jobs"]]}

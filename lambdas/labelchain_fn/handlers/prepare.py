@@ -2,8 +2,9 @@
 
 Everything that can be wrong with the input is checked before the upload is claimed, so a failed attempt
 (bad manifest, unknown warm-start job) can be retried with a corrected console input. After the claim the
-steps are idempotent for the same execution (Step Functions may re-invoke Prepare), and a second execution
-for the same upload returns ``{"duplicate": true}``.
+steps are idempotent for the same execution (Step Functions retries Prepare), the sequence number is
+reserved together with the claim (gap-free), and a failure before any labeling job exists releases the
+claim. A second execution for the same upload is decided by :mod:`~labelchain_fn.handlers.upload_claims`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.job_uploads import CLAIMED, PREPARED
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.objects import Objects, spool
 from labelchain_fn.adapters.settings import (
@@ -30,7 +33,7 @@ from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import SourceBucketNotAllowed
 from labelchain_fn.core.inputs import parse_execution_input
-from labelchain_fn.core.manifest import ManifestRules, ManifestValidator
+from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES, ManifestRules, ManifestValidator
 from labelchain_fn.core.naming import batch_hash, labeling_job_name
 from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
 from labelchain_fn.handlers.prepare_steps import (
@@ -47,8 +50,10 @@ from labelchain_fn.handlers.shared import (
     logger,
     metrics,
     now_iso,
+    surfaces_transient_errors,
     tracer,
 )
+from labelchain_fn.handlers.upload_claims import claim_batch
 
 REQUIRED = (
     TABLE_NAME,
@@ -69,6 +74,7 @@ def prepare(
     store: JobStore,
     objects: Objects,
     labeling: LabelingJobs,
+    callbacks: Callbacks,
     now: str,
     account: str | None,
 ) -> dict[str, Any]:
@@ -76,7 +82,8 @@ def prepare(
 
     Raises
     ------
-    InputInvalid, UnknownChain, ManifestNotFound, ManifestInvalid, ManifestTooSmall, SourceBucketNotAllowed,
+    InputInvalid, UnknownChain, ManifestNotFound, ManifestInvalid, ManifestTooSmall, ManifestTooLarge,
+    SourceBucketNotAllowed, BatchAlreadyProcessed,
     WarmStartJobNotFound, WarmStartModelInvalid, WarmStartModelIncompatible, LabelingJobRequestInvalid,
     LabelingJobNameConflict
     """
@@ -98,9 +105,10 @@ def prepare(
         allowed_buckets=allowed,
         min_objects=MIN_AUTO_LABELING_OBJECTS if chain.auto_labeling else 0,
         max_objects=chain.spec.max_input_objects,
+        max_bytes=MAX_MANIFEST_BYTES,
     )
     validator = ManifestValidator(rules)
-    lines = objects.iter_lines(batch.bucket, batch.key, version_id, rules.max_line_bytes)
+    lines = objects.iter_lines(batch.bucket, batch.key, version_id, rules.max_line_bytes, rules.max_bytes)
     with spool(validator.normalized_lines(lines)) as manifest:
         stats = validator.finish()
         warm = find_warm_start(
@@ -115,17 +123,23 @@ def prepare(
 
         upload_key = records.upload_key(batch.bucket, batch.key, identity)
         source = {"bucket": batch.bucket, "key": batch.key, "versionId": version_id, "etag": etag}
-        claim = store.claim_upload(
+        digest = batch_hash(batch.bucket, batch.key, identity)
+        outcome = claim_batch(
             {
                 **upload_key,
                 **{k: v for k, v in source.items() if v is not None},
                 "executionArn": execution_arn,
                 "chain": chain.name,
-                "status": "CLAIMED",
+                "status": CLAIMED,
                 "createdAt": now,
                 "expiresAt": expires_at(now, settings.record_ttl_days),
-            }
+            },
+            store=store,
+            callbacks=callbacks,
+            job_name_prefix=settings.job_name_prefix,
+            digest=digest,
         )
+        claim = outcome.claim
         if not claim.owned:
             logger.info("duplicate upload", extra={"claimedBy": claim.item.get("executionArn"), **source})
             return {
@@ -136,39 +150,38 @@ def prepare(
                 "jobs": {},
                 "duplicateOf": claim.item.get("executionArn"),
             }
-        sequence = (
-            int(claim.item["sequence"])
-            if "sequence" in claim.item
-            else store.record_upload_sequence(upload_key, store.reserve_sequence(chain.name))
-        )
-        digest = batch_hash(batch.bucket, batch.key, identity)
-        roles = ("main", "control") if control else ("main",)
-        names = {
-            role: labeling_job_name(settings.job_name_prefix, chain.name, sequence, digest, role)
-            for role in roles
-        }
-        artifacts = write_artifacts(
-            objects,
-            bucket=settings.artifacts_bucket,
-            chain=chain,
-            labeling_job_name=names["main"],
-            manifest=manifest,
-        )
-
-    items = job_items(
-        chain=chain,
-        settings=settings,
-        names=names,
-        sequence=sequence,
-        warm=warm,
-        artifacts=artifacts,
-        source=source,
-        object_count=stats.object_count,
-        execution_arn=execution_arn,
-        now=now,
-    )
-    write_job_items(items, store, execution_arn)
-    store.mark_upload(upload_key, "PREPARED")
+        try:
+            sequence = store.reserve_upload_sequence(upload_key, chain.name, execution_arn)
+            roles = ("main", "control") if control else ("main",)
+            names = {
+                role: labeling_job_name(settings.job_name_prefix, chain.name, sequence, digest, role)
+                for role in roles
+            }
+            artifacts = write_artifacts(
+                objects,
+                bucket=settings.artifacts_bucket,
+                chain=chain,
+                labeling_job_name=names["main"],
+                manifest=manifest,
+            )
+            items = job_items(
+                chain=chain,
+                settings=settings,
+                names=names,
+                sequence=sequence,
+                warm=warm,
+                artifacts=artifacts,
+                source=source,
+                object_count=stats.object_count,
+                execution_arn=execution_arn,
+                now=now,
+            )
+            write_job_items(items, store, execution_arn, outcome.taken_over_from)
+            store.mark_upload(upload_key, PREPARED)
+        except Exception as err:
+            # Nothing was created yet: free the batch for a retry (this one, or another execution's).
+            store.release_upload(upload_key, execution_arn, type(err).__name__, str(err))
+            raise
     logger.info(
         "batch prepared", extra={"jobs": names, "objects": stats.object_count, "warmStart": warm.reason}
     )
@@ -180,12 +193,15 @@ def prepare(
         "jobs": {role: {"labelingJobName": name} for role, name in names.items()},
         "objectCount": stats.object_count,
         "warmStart": warm.to_item(),
+        "upload": upload_key,
+        **({"takenOverFrom": outcome.taken_over_from} if outcome.taken_over_from else {}),
     }
 
 
 @logger.inject_lambda_context(log_event=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.prepare.handler``."""
     settings = get_settings().require(*REQUIRED)
@@ -196,6 +212,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         store=JobStore(settings.table_name),
         objects=Objects(),
         labeling=LabelingJobs(),
+        callbacks=Callbacks(),
         now=now_iso(),
         account=account_of(context),
     )

@@ -85,6 +85,10 @@ def find_warm_start(
 ) -> WarmStart:
     """Look up what the policy needs (head, named job, model record) and resolve the warm start.
 
+    The MODEL item looked up is that of the model the policy leads to (the head's model for ``latest``,
+    the named job's final model, or the ARN given), so that the core can check it against the chain's
+    current task type and labels: ``latest`` falls back to a cold start with the reason, an explicit
+    policy fails (see :func:`labelchain_fn.core.warm_start.resolve_warm_start`).
     A model ARN the pipeline did not produce is checked with ``DescribeModel``: a deleted model would
     otherwise fail the labeling job only after it was created.
 
@@ -93,9 +97,18 @@ def find_warm_start(
     WarmStartJobNotFound, WarmStartModelInvalid, WarmStartModelIncompatible, InputInvalid
     """
     kind, value = classify_policy(policy)
-    head = (store.get_head(chain.name) or {}) if kind == "latest" and chain.auto_labeling else {}
-    named_job = store.get_job(value) if kind == "job" and value and chain.auto_labeling else None
-    model_record = store.get_model(value) if kind == "model" and value and chain.auto_labeling else None
+    head: dict[str, Any] = {}
+    named_job: dict[str, Any] | None = None
+    candidate: str | None = None
+    if chain.auto_labeling and kind == "latest":
+        head = store.get_head(chain.name) or {}
+        candidate = head.get("headModelArn")
+    elif chain.auto_labeling and kind == "job" and value:
+        named_job = store.get_job(value)
+        candidate = (named_job or {}).get("finalModelArn")
+    elif chain.auto_labeling and kind == "model":
+        candidate = value
+    model_record = store.get_model(candidate) if candidate else None
     warm = resolve_warm_start(
         policy,
         auto_labeling=chain.auto_labeling,
@@ -163,13 +176,18 @@ def job_items(
                 warm_start=role_warm,
                 execution_arn=execution_arn,
                 now=now,
+                task_type=chain.task_type.value,
+                labels=chain.labels,
             )
         )
     return items
 
 
-def write_job_items(items: list[dict[str, Any]], store: JobStore, execution_arn: str) -> None:
-    """Write each job item once; an item already written by this execution (a retried Prepare) is kept.
+def write_job_items(
+    items: list[dict[str, Any]], store: JobStore, execution_arn: str, take_over_from: str | None = None
+) -> None:
+    """Write each job item once; an item already written by this execution (a retried Prepare) is kept,
+    and one of ``take_over_from`` (default ``None``) whose labeling job was never created is replaced.
 
     Raises
     ------
@@ -177,7 +195,7 @@ def write_job_items(items: list[dict[str, Any]], store: JobStore, execution_arn:
         When another execution recorded a job of the same name.
     """
     for item in items:
-        if store.put_job(item):
+        if store.put_job(item, take_over_from):
             continue
         existing = store.get_job(item["labelingJobName"]) or {}
         if existing.get("executionArn") != execution_arn:

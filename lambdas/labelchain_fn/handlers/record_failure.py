@@ -1,46 +1,47 @@
-"""RecordFailure (the Catch of every task): store why an execution failed and clean up after it.
+"""RecordFailure (the Catch of every state): store why an execution failed and close its jobs by truth.
 
-The failure is written on each job item the execution prepared and as a ``FAILURE#`` item; a labeling job
-that was created and still runs is stopped, because no execution is left to record (or pay attention to)
-its result.
+Each job the execution prepared is closed as Ground Truth reports it (:func:`close_failed_job`): a job it
+never created is FAILED with the execution's error, an ended job is recorded as it ended (a paid, completed
+job is never lost because a later step failed), a running job is stopped (nobody waits for it) and stays
+active until Ground Truth says it stopped. When no labeling job exists for the batch, the upload claim is
+released so a retry can take the batch over. The failure is also stored as a ``FAILURE#`` item.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from labelchain_fn.adapters.job_store import TERMINAL_STATUSES, JobStore
+from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.settings import TABLE_NAME, TOPIC_ARN, get_settings
+from labelchain_fn.adapters.objects import Objects
+from labelchain_fn.adapters.settings import (
+    CHAINS_PARAMETER_NAME,
+    TABLE_NAME,
+    TOPIC_ARN,
+    get_settings,
+    load_chains,
+)
 from labelchain_fn.core import records
+from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.inputs import parse_execution_input
 from labelchain_fn.core.messages import execution_failed_message
-from labelchain_fn.core.metrics import EXECUTIONS_FAILED, JOBS_FAILED, count
+from labelchain_fn.core.metrics import EXECUTIONS_FAILED, count
+from labelchain_fn.handlers.failures import error_and_cause
+from labelchain_fn.handlers.settle import close_failed_job
 from labelchain_fn.handlers.shared import (
     add_metrics,
     emit_notifications_failed,
     logger,
     metrics,
     now_iso,
+    surfaces_transient_errors,
     tracer,
 )
 
-REQUIRED = (TABLE_NAME, TOPIC_ARN)
-UNKNOWN_ERROR = "States.Unknown"
-
-
-def _cause(raw: Any) -> str:
-    """The readable cause: a Lambda error's ``errorMessage`` (Step Functions wraps it as JSON), else as is."""
-    text = "" if raw is None else str(raw)
-    try:
-        parsed = json.loads(text)
-    except ValueError:
-        return text
-    return str(parsed["errorMessage"]) if isinstance(parsed, dict) and "errorMessage" in parsed else text
+REQUIRED = (TABLE_NAME, TOPIC_ARN, CHAINS_PARAMETER_NAME)
 
 
 def _chain_of(original_input: Mapping[str, Any]) -> str | None:
@@ -53,8 +54,10 @@ def _chain_of(original_input: Mapping[str, Any]) -> str | None:
 def record_failure(
     event: Mapping[str, Any],
     *,
+    chains: Mapping[str, ChainConfig],
     store: JobStore,
     labeling: LabelingJobs,
+    objects: Objects,
     notifier: Notifier,
     now: str,
     region: str,
@@ -65,12 +68,11 @@ def record_failure(
     Returns
     -------
     dict
-        ``{"error", "cause", "chain", "failedJobs"}``: the cause unwrapped from a Lambda error's JSON, the
-        chain (``None`` when unknown) and the labeling jobs whose records this call closed as failed.
+        ``{"error", "cause", "chain", "closedJobs", "metrics"}``: the cause unwrapped from a Lambda error's
+        JSON, the chain (``None`` when unknown), the jobs this call settled and the per-chain metrics
+        (``ExecutionsFailed``, and each settled job's own).
     """
-    error_info = event.get("error") or {}
-    error = str(error_info.get("Error") or UNKNOWN_ERROR)
-    cause = _cause(error_info.get("Cause"))
+    error, cause = error_and_cause(event.get("error"))
     state = event.get("input") or {}
     execution_arn = str(event.get("executionArn") or "")
     execution_name = str(event.get("executionName") or execution_arn.rsplit(":", 1)[-1])
@@ -78,24 +80,39 @@ def record_failure(
     original_input = {k: v for k, v in state.items() if k not in ("prepared", "error")}
     chain = prepared.get("chain") or _chain_of(original_input)
     names = [str(job["labelingJobName"]) for job in (prepared.get("jobs") or {}).values()]
-    stopped, failed, jobs = [], [], []
+    stopped, closed_names, jobs, data = [], [], [], [count(EXECUTIONS_FAILED)]
     for name in names:
         item = store.get_job(name)
-        jobs.append(item or {"labelingJobName": name})
-        if (
-            item is None
-            or item.get("executionArn") != execution_arn
-            or item.get("status") in TERMINAL_STATUSES
-        ):
+        if item is None or item.get("executionArn") != execution_arn:
+            jobs.append(item or {"labelingJobName": name})  # not this execution's
             continue
-        # Only the call that closes the record counts the job, so a retry does not count it twice.
-        if store.mark_failed(name, error, cause, now):
-            failed.append(name)
-            jobs[-1] = {**item, "status": "FAILED"}
-        # A StartJob that died after CreateLabelingJob left no ARN: stop the job if it is ours all the same.
-        created = item.get("labelingJobArn") or labeling.created_from(name, item.get("manifestS3Uri"))
-        if created and labeling.stop(name):
-            stopped.append(name)
+        if not item.get("activePk"):
+            # Settled already (e.g. by the monitor): keep Ground Truth's status, add the execution's error.
+            store.note_failure(name, error, cause, now)
+            jobs.append({**item, "error": error, "cause": cause, "created": bool(item.get("labelingJobArn"))})
+            continue
+        closed = close_failed_job(
+            item,
+            error,
+            cause,
+            chains=chains,
+            store=store,
+            labeling=labeling,
+            objects=objects,
+            notifier=notifier,
+            now=now,
+            region=region,
+        )
+        jobs.append({**item, **closed.summary})
+        stopped += [name] if closed.summary["stopped"] else []
+        closed_names += [name] if closed.first else []
+        data += closed.metrics
+    upload = prepared.get("upload")
+    # Ground Truth's word, not the record's: a job whose ARN a dying StartJob never stored still counts.
+    created = [job for job in jobs if job.get("created") or job.get("labelingJobArn")]
+    if upload and not created:
+        # No labeling job exists for the batch: a retry of the same upload may take it over.
+        store.release_upload(upload, execution_arn, error, cause)
     store.put_failure(
         records.failure_item(
             execution_name=execution_name,
@@ -118,27 +135,27 @@ def record_failure(
     )
     notifier.publish(message.subject, message.body)
     logger.info("failure recorded", extra={"error": error, "jobs": names, "stopped": stopped})
-    return {"error": error, "cause": cause, "chain": chain, "failedJobs": failed}
+    return {"error": error, "cause": cause, "chain": chain, "closedJobs": closed_names, "metrics": data}
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.record_failure.handler``."""
     settings = get_settings().require(*REQUIRED)
     notifier = Notifier(settings.topic_arn)
     result = record_failure(
         event,
+        chains=load_chains(),
         store=JobStore(settings.table_name),
         labeling=LabelingJobs(),
+        objects=Objects(),
         notifier=notifier,
         now=now_iso(),
         region=settings.region,
     )
-    data = [count(EXECUTIONS_FAILED)]
-    if result["failedJobs"]:
-        data.append(count(JOBS_FAILED, len(result["failedJobs"])))
-    add_metrics(data, chain=result["chain"])
+    add_metrics(result["metrics"], chain=result["chain"])
     emit_notifications_failed(notifier.failed)
     return {"error": result["error"], "cause": result["cause"]}

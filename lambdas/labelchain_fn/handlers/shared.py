@@ -6,15 +6,20 @@ environment; tracing turns itself off outside Lambda.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
+from labelchain_fn.core.errors import TransientAwsError
 from labelchain_fn.core.metrics import CHAIN_DIMENSION, NOTIFICATIONS_FAILED, MetricDatum, count
 from labelchain_fn.core.times import parse_time
+from labelchain_fn.core.transient import is_transient
 
 logger = Logger()
 tracer = Tracer()
@@ -30,8 +35,44 @@ __all__ = [
     "logger",
     "metrics",
     "now_iso",
+    "surfaces_transient_errors",
     "tracer",
 ]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def transient_error(err: Exception) -> TransientAwsError | None:
+    """The :class:`TransientAwsError` for a throttling/5xx ``ClientError`` or a connection failure,
+    naming the service, operation and code; ``None`` for anything permanent."""
+    if isinstance(err, HTTPClientError | BotocoreConnectionError):
+        return TransientAwsError(f"{type(err).__name__}: {err}")
+    if not isinstance(err, ClientError):
+        return None
+    error = err.response.get("Error", {})
+    status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    code = str(error.get("Code", ""))
+    if not is_transient(code, int(status) if status is not None else None):
+        return None
+    return TransientAwsError(f"{err.operation_name}: {code} ({status}): {error.get('Message', '')}")
+
+
+def surfaces_transient_errors(handler: F) -> F:
+    """Re-raise a transient AWS failure that outlasted the SDK's retries as ``TransientAwsError``, the one
+    name every workflow state retries with backoff (docs/design.md, "Retries"); other errors pass as they are.
+    Apply it closest to the handler function, under the Powertools decorators."""
+
+    @functools.wraps(handler)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return handler(*args, **kwargs)
+        except (ClientError, HTTPClientError, BotocoreConnectionError) as err:
+            transient = transient_error(err)
+            if transient is None:
+                raise
+            raise transient from err
+
+    return wrapped  # type: ignore[return-value]
 
 
 def add_metrics(data: Iterable[MetricDatum], *, chain: str | None = None) -> None:

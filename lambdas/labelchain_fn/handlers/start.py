@@ -19,7 +19,14 @@ from labelchain_fn.adapters.settings import TABLE_NAME, get_settings
 from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNameConflict
 from labelchain_fn.core.metrics import JOBS_STARTED, count
 from labelchain_fn.handlers.delivery import deliver_callback
-from labelchain_fn.handlers.shared import add_metrics, logger, metrics, now_iso, tracer
+from labelchain_fn.handlers.shared import (
+    add_metrics,
+    logger,
+    metrics,
+    now_iso,
+    surfaces_transient_errors,
+    tracer,
+)
 
 REQUIRED = (TABLE_NAME,)
 
@@ -71,7 +78,12 @@ def start(
             )
         job_arn = str(description["LabelingJobArn"])
     if not store.mark_in_progress(name, token, execution_arn, job_arn, now):
-        raise LabelingJobNameConflict(f"job record {name} is {item.get('status')}; it cannot start again")
+        # The execution closed the record while this call ran (a cancelled Parallel branch): the job exists
+        # after all, and nobody waits for it. Stop it and hand the record back to the reconciler.
+        store.reactivate(name, job_arn, now)
+        labeling.stop(name)
+        current = (store.get_job(name) or {}).get("status")
+        raise LabelingJobNameConflict(f"job record {name} is {current}; the job it created was stopped")
     outcome = None
     if description:
         outcome = deliver_callback(
@@ -98,6 +110,7 @@ def start(
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
+@surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.start.handler``."""
     settings = get_settings().require(*REQUIRED)

@@ -119,7 +119,7 @@ def finish_job(
         elapsed_seconds=int(elapsed * 3600),
     )
     figures = figures_from_description(response, chain).to_item()
-    stored = store.record_figures(name, figures["status"], figures, iso(at))
+    stored = store.record_figures(name, figures["status"], figures, iso(at)).item
     if item["role"] == "main":
         store.advance_head(chain.name, int(item["sequence"]), name, model_arn(name), iso(at))
     return stored

@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
-from labelchain_fn.core.errors import ManifestInvalid, ManifestTooSmall, SourceBucketNotAllowed
+from labelchain_fn.core.errors import (
+    ManifestInvalid,
+    ManifestTooLarge,
+    ManifestTooSmall,
+    SourceBucketNotAllowed,
+)
 from labelchain_fn.core.manifest import (
+    MAX_MANIFEST_BYTES,
     ManifestRules,
     ManifestStats,
     ManifestValidator,
     OutputStats,
     count_output_manifest,
+    size_text,
     split_lines,
 )
 
@@ -44,6 +52,37 @@ def test_valid_manifest_is_normalized_to_compact_json_lines():
         b'{"source-ref":"s3://images-bucket/b.jpg"}\n',
     ]
     assert stats == ManifestStats(2, frozenset({"in-bucket", "images-bucket"}), sum(len(x) for x in lines))
+
+
+def test_the_normalised_manifest_is_bounded_even_when_normalising_grows_it():
+    # GIVEN lines whose numbers in exponent notation are written out in full (1e15 -> 1000000000000000.0)
+    line = b'{"source-ref":"s3://in-bucket/%d.jpg","v":[1e15,1e15,1e15,1e15]}\n'
+    lines = [line % i for i in range(3)]
+    grown = len(_validate(IMAGES, lines[:1])[0][0])
+    assert grown > 1.5 * len(lines[0])
+    # WHEN validated with room for two normalised lines but not three (the input would fit three)
+    rules = replace(IMAGES, max_bytes=2 * grown + 1)
+    assert sum(map(len, lines)) < 2 * grown + 1
+    validator = ManifestValidator(rules)
+    out = []
+    # THEN ManifestTooLarge names the line that crosses the limit, after the lines that fit
+    with pytest.raises(ManifestTooLarge, match=r"^line 3: the normalised manifest exceeds \d"):
+        out.extend(validator.normalized_lines(lines))
+    assert len(out) == 2
+
+
+def test_size_is_unlimited_unless_the_rules_say_so():
+    # GIVEN rules without max_bytes (the CLI validates whole datasets)  WHEN a large manifest is validated
+    lines = [_ref(i) for i in range(2000)]
+    # THEN no size limit applies
+    assert _validate(IMAGES, lines)[1].object_count == 2000 and IMAGES.max_bytes is None
+
+
+def test_the_prepare_limit_is_256_mib_and_named_in_bytes_and_mib():
+    # GIVEN the largest manifest Prepare reads  WHEN described  THEN in bytes, and in MiB from 1 MiB on
+    assert MAX_MANIFEST_BYTES == 256 * 2**20
+    assert size_text(MAX_MANIFEST_BYTES) == "268,435,456 bytes (256 MiB)"
+    assert size_text(1000) == "1,000 bytes" and size_text(3 * 2**20 + 2**19) == "3,670,016 bytes (3.5 MiB)"
 
 
 def test_bom_crlf_and_blank_lines_are_tolerated_and_counted_in_line_numbers():

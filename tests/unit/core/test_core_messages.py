@@ -195,6 +195,42 @@ def test_comparison_without_a_control_cost_says_so() -> None:
     assert "Cost saving:           n/a" in message.body
 
 
+def test_comparison_message_of_a_failed_control_compares_nothing() -> None:
+    # GIVEN the warm-started job 2 completed and its control job failed (CompareJobs' controlFailed item)
+    control = summary(
+        labelingJobName="lc-birds-0002c-abcd1234",
+        role="control",
+        status="IN_PROGRESS",
+        counters={},
+        machinePercent=0,
+        cost={},
+        elapsedSeconds=0,
+        initialModelArn=None,
+        finalModelArn=None,
+        headAdvanced=False,
+    )
+    comparison = {
+        "chain": "birds",
+        "warm": summary(),
+        "control": control,
+        "controlFailed": True,
+        "controlError": "States.Timeout",
+    }
+    # WHEN the message is built
+    message = comparison_message(comparison, region=REGION, execution_arn=EXECUTION)
+    # THEN subject and body say the control failed and why, with no comparison figures
+    assert message.subject == "labelchain: birds control job failed (States.Timeout); no comparison"
+    body = message.body
+    assert body.startswith(
+        "The cold control job of chain birds failed (States.Timeout); the warm-started job is recorded."
+    )
+    assert "Cost saving" not in body and "points" not in body and "x the control's time" not in body
+    # AND both jobs' figures and console links are still given
+    assert "Warm-started job lc-birds-0002-abcd1234:" in body
+    assert "Control job (cold start) lc-birds-0002c-abcd1234:" in body
+    assert "Machine-labeled share: 47.9%" in body and body.count("https://") == 3
+
+
 def test_stall_and_stop_messages_give_progress_and_links() -> None:
     # GIVEN a running job of chain birds whose counters stopped moving
     job = {

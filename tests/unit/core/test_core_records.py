@@ -76,6 +76,8 @@ def test_new_job_item_is_pending_and_listed_by_sequence():
         "request": item["request"],
         "executionArn": "arn:aws:states:us-east-1:123456789012:execution:LabelChain:e2",
         "callbackSent": False,
+        # in the reconciler's active index from the start (a StartJob may die before storing its token)
+        "activePk": records.ACTIVE,
         "createdAt": NOW,
         "updatedAt": NOW,
         "gsi1pk": "CHAIN#birds",
@@ -85,7 +87,6 @@ def test_new_job_item_is_pending_and_listed_by_sequence():
         "HumanTaskConfig": {"TaskTitle": "été"},
         "LabelingJobName": "lc-birds-0002-abcdef12",
     }
-    assert "activePk" not in item  # set only once the job is really created
 
 
 def test_control_job_sorts_next_to_its_main_job():
@@ -206,14 +207,59 @@ def test_comparison_leaves_out_ratios_over_zero():
     main = {
         "labelingJobName": "m",
         "sequence": 1,
+        "status": "COMPLETED",
         "machinePercent": 10,
         "cost": {"totalUsd": 5},
         "elapsedSeconds": 9,
     }
-    control = {"labelingJobName": "c", "sequence": 1, "machinePercent": 0, "cost": {}, "elapsedSeconds": 0}
+    control = {
+        "labelingJobName": "c",
+        "sequence": 1,
+        "status": "COMPLETED",
+        "machinePercent": 0,
+        "cost": {},
+        "elapsedSeconds": 0,
+    }
     item = records.comparison_item(main, control, chain="birds", now=NOW)
     assert "costSavingPercent" not in item and "elapsedRatio" not in item
-    assert item["machinePercentDelta"] == Decimal("10.0")
+    assert item["machinePercentDelta"] == Decimal("10.0") and "controlFailed" not in item
+
+
+@pytest.mark.parametrize(
+    ("control_status", "error", "expected_error"),
+    [
+        ("IN_PROGRESS", "States.Timeout", "States.Timeout"),
+        ("STOPPED", None, "control job STOPPED"),
+        ("FAILED", "LabelingJobFailed", "LabelingJobFailed"),
+    ],
+    ids=["stopped-while-running", "stopped-without-error", "failed"],
+)
+def test_comparison_with_a_failed_control_compares_nothing(
+    control_status: str, error: str | None, expected_error: str
+) -> None:
+    # GIVEN the warm job 2 completed, and the control's branch failed (its summary carries the error)
+    main = records.job_summary(_recorded("lc-birds-0002-abcdef12", 2, 260, 990, "146.80", 3600))
+    control = {
+        **records.job_summary(_job_item(labeling_job_name="lc-birds-0002c-abcdef12", role="control")),
+        "status": control_status,
+        **({"error": error, "cause": "the control's cause"} if error else {}),
+    }
+    # WHEN compared
+    item = records.comparison_item(main, control, chain="birds", now=NOW)
+    # THEN the item says the control failed and why, keeps both summaries, and carries no deltas
+    assert item["controlFailed"] is True and item["controlError"] == expected_error
+    assert not {"machinePercentDelta", "costSavingPercent", "elapsedRatio"} & set(item)
+    assert item["warm"]["labelingJobName"] == "lc-birds-0002-abcdef12"
+    assert item["control"]["status"] == control_status
+    assert {k: item[k] for k in ("pk", "sk", "chain", "gsi1pk", "gsi1sk")} == {
+        "pk": "JOB#lc-birds-0002-abcdef12",
+        "sk": "COMPARISON",
+        "chain": "birds",
+        "gsi1pk": "CHAIN#birds",
+        "gsi1sk": "COMPARISON#00000002",
+    }
+    # AND it stays JSON-safe once read back
+    assert json.loads(json.dumps(records.from_dynamo(item)))["controlFailed"] is True
 
 
 def test_failure_item_stores_input_as_json_and_is_listed_per_chain():

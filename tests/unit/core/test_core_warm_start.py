@@ -16,6 +16,14 @@ from labelchain_fn.core.warm_start import WarmStart, classify_policy, resolve_wa
 
 MODEL = "arn:aws:sagemaker:us-east-1:123456789012:model/lc-birds-0001-abcdef12-model"
 JOB = "lc-birds-0001-abcdef12"
+#: The MODEL item of MODEL, as Record writes it for the birds chain.
+RECORD: dict[str, Any] = {
+    "chain": "birds",
+    "taskType": "BoundingBox",
+    "labelingJobName": JOB,
+    "sequence": 1,
+    "labels": ["Bird"],
+}
 
 
 def _resolve(policy: str, **overrides: Any) -> WarmStart:
@@ -105,10 +113,60 @@ def test_none_policy_is_cold():
 
 
 def test_latest_uses_the_chain_head_model_and_names_its_job():
-    # GIVEN a chain head with a model  WHEN "latest"  THEN that model, and the reason names the job
-    warm = _resolve("latest", head_job_name=JOB)
+    # GIVEN a chain head whose model was trained with the chain's task type and labels
+    # WHEN "latest"  THEN that model, and the reason names the job that produced it
+    warm = _resolve("latest", model_record=RECORD, head_job_name=JOB, labels=("Bird",))
     assert warm == WarmStart("latest", MODEL, f"latest model of chain birds (job {JOB})")
-    assert _resolve("latest").reason == "latest model of chain birds"
+
+
+def test_latest_names_the_head_job_when_the_model_record_does_not():
+    # GIVEN a MODEL item without the producing job's name, and the head's job name
+    record = {k: v for k, v in RECORD.items() if k != "labelingJobName"}
+    # WHEN "latest"  THEN the reason quotes the head's job; without either, no job is named
+    assert _resolve("latest", model_record=record, head_job_name=JOB).reason == (
+        f"latest model of chain birds (job {JOB})"
+    )
+    assert _resolve("latest", model_record=record).reason == "latest model of chain birds"
+
+
+def test_latest_starts_cold_when_the_labels_changed():
+    # GIVEN a head model trained on ["Bird"] and a chain redeployed with ["Bird", "Nest"]
+    # WHEN "latest"  THEN cold, and the reason names the model, its job and both label lists
+    warm = _resolve("latest", model_record=RECORD, labels=("Bird", "Nest"))
+    assert warm == WarmStart(
+        "latest",
+        None,
+        f"head model {MODEL} (job {JOB}) was trained on labels ['Bird']; chain birds has ['Bird', 'Nest']",
+    )
+
+
+def test_latest_starts_cold_when_the_labels_were_reordered():
+    # GIVEN a head model trained on ["Bird", "Nest"] (class IDs 0, 1) and a chain listing them the other way
+    record = {**RECORD, "labels": ["Bird", "Nest"]}
+    # WHEN "latest"  THEN cold: a label's position is its class ID
+    warm = _resolve("latest", model_record=record, labels=("Nest", "Bird"))
+    assert warm.initial_model_arn is None and "trained on labels ['Bird', 'Nest']" in warm.reason
+
+
+def test_latest_starts_cold_when_the_task_type_changed():
+    # GIVEN a head model trained for image classification and a chain that is now bounding boxes
+    record = {**RECORD, "taskType": "ImageClassification"}
+    # WHEN "latest"  THEN cold, and the reason names the model, its job and both task types
+    warm = _resolve("latest", model_record=record, labels=("Bird",))
+    assert warm == WarmStart(
+        "latest",
+        None,
+        f"head model {MODEL} (job {JOB}) was trained for 'ImageClassification'; chain birds is BoundingBox",
+    )
+
+
+def test_latest_starts_cold_when_the_head_model_has_no_record():
+    # GIVEN a head naming a model whose MODEL item is missing (the record was lost)
+    # WHEN "latest"  THEN cold: its compatibility cannot be checked, and the reason says so
+    warm = _resolve("latest", model_record=None, head_job_name=JOB)
+    assert warm == WarmStart(
+        "latest", None, f"head model {MODEL} has no model record; cannot check compatibility"
+    )
 
 
 def test_latest_without_a_model_is_cold_and_says_so():
@@ -119,8 +177,25 @@ def test_latest_without_a_model_is_cold_and_says_so():
 
 
 def test_named_job_gives_its_final_model():
-    # GIVEN a completed job of the chain  WHEN named  THEN its final model
-    assert _resolve(JOB, named_job=_job()) == WarmStart(JOB, MODEL, f"final model of job {JOB}")
+    # GIVEN a completed job of the chain whose model fits the chain  WHEN named  THEN its final model
+    assert _resolve(JOB, named_job=_job(), model_record=RECORD, labels=("Bird",)) == WarmStart(
+        JOB, MODEL, f"final model of job {JOB}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("record", "labels", "reason"),
+    [
+        (RECORD, ("Bird", "Nest"), r"was trained on labels \['Bird'\]; chain birds has \['Bird', 'Nest'\]"),
+        ({**RECORD, "taskType": "ImageClassification"}, ("Bird",), "trained for 'ImageClassification'"),
+        (None, ("Bird",), "has no model record; cannot check compatibility"),
+    ],
+)
+def test_fails_when_named_job_model_does_not_fit_the_chain(record, labels, reason):
+    # GIVEN a completed job whose model was trained on other labels or task type, or has no MODEL item
+    # WHEN named explicitly  THEN WarmStartModelIncompatible naming model and job (never a silent cold start)
+    with pytest.raises(WarmStartModelIncompatible, match=f"final model {MODEL} of job {JOB} .*{reason}"):
+        _resolve(JOB, named_job=_job(), model_record=record, labels=labels)
 
 
 @pytest.mark.parametrize(

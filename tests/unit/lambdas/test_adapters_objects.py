@@ -1,10 +1,15 @@
-"""Objects against moto S3: streamed reads, versions, missing objects, spooled uploads."""
+"""Objects against moto S3: streamed reads, versions, missing objects, the size limit, spooled uploads."""
 
 from __future__ import annotations
 
+import io
+
+import boto3
 import pytest
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
 from labelchain_fn.adapters.objects import Objects, spool
-from labelchain_fn.core.errors import ManifestNotFound
+from labelchain_fn.core.errors import ManifestNotFound, ManifestTooLarge
 from lambda_fakes import ARTIFACTS_BUCKET, INPUT_BUCKET, AwsClients
 
 KEY = "incoming/birds/batch.manifest"
@@ -27,6 +32,63 @@ def test_iter_lines_cuts_a_line_that_never_ends(aws: AwsClients, buckets: None, 
     lines = list(objects.iter_lines(INPUT_BUCKET, KEY, max_line_bytes=1000))
     # THEN one over-long line is yielded (for the validator to reject), not the whole object
     assert len(lines) == 1 and 1000 < len(lines[0]) < 300_000
+
+
+class CountingStream(io.BytesIO):
+    """A response body that counts the bytes read from it and remembers whether it was closed."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.bytes_read = 0
+        self.closed_by_reader = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+    def close(self) -> None:
+        self.closed_by_reader = True
+        super().close()
+
+
+def test_a_manifest_over_the_limit_is_refused_before_its_body_is_read(
+    boto_session: boto3.session.Session,
+) -> None:
+    # GIVEN GetObject answering with a 2,001-byte object, and a limit of 2,000 bytes
+    raw = CountingStream(b"x\n" * 1000 + b"y")
+    client = boto_session.client("s3")
+    with Stubber(client) as s3:
+        s3.add_response(
+            "get_object",
+            {"Body": StreamingBody(raw, 2001), "ContentLength": 2001},
+            {"Bucket": INPUT_BUCKET, "Key": KEY, "VersionId": "v1"},
+        )
+        # WHEN its lines are read
+        # THEN ManifestTooLarge names the object, its size and the limit
+        with pytest.raises(ManifestTooLarge) as raised:
+            next(Objects(client).iter_lines(INPUT_BUCKET, KEY, "v1", max_object_bytes=2000))
+    assert str(raised.value) == (
+        f"s3://{INPUT_BUCKET}/{KEY} (version v1) is 2,001 bytes; "
+        "the largest manifest Prepare reads is 2,000 bytes"
+    )
+    # AND not one byte of the body was read; the stream was closed
+    assert raw.bytes_read == 0 and raw.closed_by_reader
+
+
+def test_a_manifest_at_the_limit_is_read_and_without_a_limit_any_size_is(
+    aws: AwsClients, buckets: None, objects: Objects
+) -> None:
+    # GIVEN a 1,000-byte object
+    aws.s3.put_object(Bucket=INPUT_BUCKET, Key=KEY, Body=b"a" * 999 + b"\n")
+    # WHEN it is read with a limit of exactly 1,000 bytes, or with no limit (Record's output manifests)
+    # THEN its lines come through; one byte less refuses it
+    assert list(objects.iter_lines(INPUT_BUCKET, KEY, max_object_bytes=1000)) == [b"a" * 999]
+    assert list(objects.iter_lines(INPUT_BUCKET, KEY)) == [b"a" * 999]
+    with pytest.raises(
+        ManifestTooLarge, match="is 1,000 bytes; the largest manifest Prepare reads is 999 bytes"
+    ):
+        list(objects.iter_lines(INPUT_BUCKET, KEY, max_object_bytes=999))
 
 
 @pytest.mark.parametrize("version_id", [None, "3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY"])

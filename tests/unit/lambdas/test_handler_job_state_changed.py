@@ -14,10 +14,12 @@ from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.errors import TransientAwsError
 from labelchain_fn.handlers import job_state_changed as module
 from labelchain_fn.handlers.job_state_changed import job_state_changed
 from lambda_fakes import (
     EXECUTION_ARN,
+    AwsClients,
     describe_response,
     emitted_metrics,
     pending_job,
@@ -46,15 +48,32 @@ def run(
     )
 
 
+def describe(sagemaker: Stubber, item: dict[str, Any], status: str, **details: Any) -> None:
+    """Queue the DescribeLabelingJob answer (the truth the handler follows, whatever the event says)."""
+    sagemaker.add_response(
+        "describe_labeling_job",
+        describe_response(request_of(item), status, **details),
+        {"LabelingJobName": item["labelingJobName"]},
+    )
+
+
 def test_completed_job_resumes_the_execution_once(
-    item: dict[str, Any], store: JobStore, labeling: LabelingJobs, callbacks: Callbacks, sfn_calls: Calls
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: Calls,
 ) -> None:
-    # GIVEN a running job waiting on token-1
+    # GIVEN a job Ground Truth reports Completed, waiting on token-1
     event = state_change_event(NAME, "Completed")
+    describe(sagemaker, item, "Completed")
+    describe(sagemaker, item, "Completed")
     # WHEN the event arrives twice (EventBridge may repeat it)
     first, second = run(event, store, labeling, callbacks), run(event, store, labeling, callbacks)
     # THEN SendTaskSuccess is sent once, with the job's name and status
     assert (first["outcome"], second["outcome"]) == ("sent", "already-sent")
+    assert first["labelingJobStatus"] == "Completed"
     [(operation, params)] = sfn_calls
     assert operation == "SendTaskSuccess" and params["taskToken"] == "token-1"
     assert json.loads(params["output"]) == {"labelingJobName": NAME, "labelingJobStatus": "Completed"}
@@ -69,11 +88,7 @@ def test_failed_job_fails_the_task_with_the_reason(
     sfn_calls: Calls,
 ) -> None:
     # GIVEN a job that failed; the event has no reason, DescribeLabelingJob has
-    sagemaker.add_response(
-        "describe_labeling_job",
-        describe_response(request_of(item), "Failed", failure_reason="ClientError: no access"),
-        {"LabelingJobName": NAME},
-    )
+    describe(sagemaker, item, "Failed", failure_reason="ClientError: no access")
     # WHEN the event arrives
     result = run(state_change_event(NAME, "Failed"), store, labeling, callbacks)
     # THEN the task fails with LabelingJobFailed and the reason
@@ -87,10 +102,59 @@ def test_failed_job_fails_the_task_with_the_reason(
 
 
 def test_stopped_job_fails_the_task(
-    item: dict[str, Any], store: JobStore, labeling: LabelingJobs, callbacks: Callbacks, sfn_calls: Calls
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: Calls,
 ) -> None:
+    describe(sagemaker, item, "Stopped")
     run(state_change_event(NAME, "Stopped"), store, labeling, callbacks)
     assert [(op, params["error"]) for op, params in sfn_calls] == [("SendTaskFailure", "LabelingJobStopped")]
+
+
+@pytest.mark.parametrize("truth", ["InProgress", "Stopping"])
+def test_a_stale_completed_event_for_a_running_job_resumes_nothing(
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: Calls,
+    truth: str,
+) -> None:
+    # GIVEN a "Completed" event (stale or misordered) while Ground Truth still runs the job
+    describe(sagemaker, item, truth)
+    # WHEN the event arrives
+    result = run(state_change_event(NAME, "Completed"), store, labeling, callbacks)
+    # THEN Ground Truth's status wins: nothing is sent and the callback stays unclaimed for the real end
+    assert result == {"labelingJobName": NAME, "labelingJobStatus": truth, "outcome": "not-terminal"}
+    assert sfn_calls == []
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["callbackSent"] is False and stored["status"] == "IN_PROGRESS"
+
+
+def test_the_callback_follows_ground_truth_when_the_event_names_another_end(
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: Calls,
+) -> None:
+    # GIVEN a "Completed" event for a job Ground Truth reports Failed
+    describe(sagemaker, item, "Failed", failure_reason="ClientError: no access")
+    # WHEN the event arrives
+    result = run(state_change_event(NAME, "Completed"), store, labeling, callbacks)
+    # THEN the task fails with Ground Truth's status and reason, never succeeds
+    assert result["labelingJobStatus"] == "Failed" and result["outcome"] == "sent"
+    assert sfn_calls == [
+        (
+            "SendTaskFailure",
+            {"taskToken": "token-1", "error": "LabelingJobFailed", "cause": "ClientError: no access"},
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -118,19 +182,32 @@ def test_ignores_events_that_are_not_for_a_waiting_job(
 
 
 def test_a_job_without_a_token_is_left_to_start(
-    store: JobStore, chain: ChainConfig, labeling: LabelingJobs, callbacks: Callbacks, sfn_calls: Calls
+    store: JobStore,
+    chain: ChainConfig,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: Calls,
 ) -> None:
-    # GIVEN a prepared job whose StartJob has not stored a token yet
-    store.put_job(pending_job(chain, NAME))
+    # GIVEN a prepared job whose StartJob has not stored a token yet (Ground Truth reports it Completed)
+    job = pending_job(chain, NAME)
+    store.put_job(job)
+    describe(sagemaker, job, "Completed")
     # WHEN its end event arrives THEN nothing is sent (StartJob sends it when it sees the ended job)
     assert run(state_change_event(NAME, "Completed"), store, labeling, callbacks)["outcome"] == "no-token"
     assert sfn_calls == []
 
 
 def test_a_failed_send_can_be_retried(
-    item: dict[str, Any], store: JobStore, labeling: LabelingJobs, boto_session: boto3.session.Session
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    boto_session: boto3.session.Session,
 ) -> None:
-    # GIVEN Step Functions throttles the first SendTaskSuccess
+    # GIVEN a completed job, and Step Functions throttles the first SendTaskSuccess
+    describe(sagemaker, item, "Completed")
+    describe(sagemaker, item, "Completed")
     client = boto_session.client("stepfunctions")
     with Stubber(client) as stub:
         stub.add_client_error("send_task_success", "ThrottlingException")
@@ -145,8 +222,13 @@ def test_a_failed_send_can_be_retried(
 
 
 def test_an_expired_token_counts_as_done(
-    item: dict[str, Any], store: JobStore, labeling: LabelingJobs, boto_session: boto3.session.Session
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    boto_session: boto3.session.Session,
 ) -> None:
+    describe(sagemaker, item, "Completed")
     client = boto_session.client("stepfunctions")
     with Stubber(client) as stub:
         stub.add_client_error("send_task_success", "TaskTimedOut")
@@ -156,10 +238,50 @@ def test_an_expired_token_counts_as_done(
 
 
 def test_handler_sends_the_callback(
-    handler_env: None, item: dict[str, Any], sfn_calls: Calls, lambda_context: SimpleNamespace, capsys: Any
+    handler_env: None,
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    sfn_calls: Calls,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
 ) -> None:
-    # GIVEN the deployed environment WHEN the entry point gets the event
+    # GIVEN the deployed environment and a completed job
+    describe(sagemaker, item, "Completed")
+    # WHEN the entry point gets the event
     result = module.handler(state_change_event(NAME, "Completed"), lambda_context)
     # THEN the callback is sent and counted
     assert result["outcome"] == "sent" and len(sfn_calls) == 1
     assert [m["CallbacksSent"] for m in emitted_metrics(capsys.readouterr().out)] == [[1.0]]
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_handler_surfaces_throttling_that_outlasts_the_sdk_retries(
+    handler_env: None,
+    aws: AwsClients,
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    store: JobStore,
+    lambda_context: SimpleNamespace,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a completed job, and SendTaskSuccess still throttled after the SDK's own retries
+    describe(sagemaker, item, "Completed")
+    throttled = ClientError(
+        {
+            "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        "SendTaskSuccess",
+    )
+
+    def send_task_success(**_: Any) -> None:
+        raise throttled
+
+    monkeypatch.setattr(aws.sfn, "send_task_success", send_task_success)
+    # WHEN/THEN the entry point fails with the one retryable name (EventBridge retries the event)
+    with pytest.raises(TransientAwsError, match="SendTaskSuccess: ThrottlingException") as raised:
+        module.handler(state_change_event(NAME, "Completed"), lambda_context)
+    assert raised.value.__cause__ is throttled
+    # AND the callback claim was released, so the retry can send it
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["callbackSent"] is False

@@ -1,4 +1,4 @@
-"""Monitor: snapshots, missed events, ended executions and one alert per stall."""
+"""Monitor (the reconciler): snapshots, missed events, jobs nobody will record, and one alert per stall."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 from typing import Any
 
+import boto3
 import pytest
 from botocore.stub import Stubber
 from emf_points import chain_point, metric_points, service_point
@@ -14,15 +15,18 @@ from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
+from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.adapters.settings import Settings
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.message_format import execution_url, labeling_job_url
 from labelchain_fn.handlers import monitor as monitor_module
-from labelchain_fn.handlers.monitor import MonitorIncomplete, monitor
+from labelchain_fn.handlers.monitor import MonitorIncomplete, Reconciler, monitor
 from lambda_fakes import (
     EXECUTION_ARN,
+    MODEL_ARN,
     REGION,
+    T0,
     AwsClients,
     describe_response,
     pending_job,
@@ -59,20 +63,25 @@ def item(store: JobStore, chain: ChainConfig, execution: str) -> dict[str, Any]:
 @pytest.fixture
 def run(
     pipeline_settings: Settings,
+    chain: ChainConfig,
     store: JobStore,
     labeling: LabelingJobs,
     callbacks: Callbacks,
+    objects: Objects,
     notifier: Notifier,
 ) -> Callable[..., dict[str, Any]]:
-    def _run(now: str = NOW) -> dict[str, Any]:
-        return monitor(
+    def _run(now: str = NOW, callbacks: Callbacks = callbacks) -> dict[str, Any]:
+        reconciler = Reconciler(
             settings=pipeline_settings,
+            chains={"birds": chain},
             store=store,
             labeling=labeling,
             callbacks=callbacks,
+            objects=objects,
             notifier=notifier,
             now=now,
         )
+        return monitor(reconciler)
 
     return _run
 
@@ -83,6 +92,11 @@ def describe(sagemaker: Stubber, item: dict[str, Any], status: str = "InProgress
         describe_response(request_of(item), status, **counts),
         {"LabelingJobName": item["labelingJobName"]},
     )
+
+
+def no_such_job(sagemaker: Stubber) -> None:
+    """Ground Truth has no job of the name (it was never created)."""
+    sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "Could not find job")
 
 
 def test_first_look_writes_a_snapshot(
@@ -101,15 +115,80 @@ def test_first_look_writes_a_snapshot(
 
 
 def test_sends_a_missed_callback(
-    item: dict[str, Any], sagemaker: Stubber, run: Any, sfn_calls: Calls
+    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls
 ) -> None:
     # GIVEN the job completed but its event was lost
     describe(sagemaker, item, "Completed", human=651, machine=599)
     # WHEN the monitor runs
     summary = run()
-    # THEN it resumes the execution like JobStateChanged would
-    assert summary["jobs"][0]["callback"] == "sent"
+    # THEN it resumes the execution like JobStateChanged would, and leaves the recording to RecordJob
+    [job] = summary["jobs"]
+    assert (job["callback"], job["settled"], job["metrics"]) == ("sent", False, [])
     assert [op for op, _ in sfn_calls] == ["SendTaskSuccess"]
+    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
+
+
+def test_resends_a_callback_whose_claim_a_dead_sender_left(
+    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls
+) -> None:
+    # GIVEN JobStateChanged claimed the callback of the completed job, then died before sending it
+    assert store.mark_callback_sent(NAME, "token-1", STARTED)
+    describe(sagemaker, item, "Completed", human=651, machine=599)
+    # WHEN the monitor runs while the execution still waits
+    summary = run()
+    # THEN it sends the callback anyway (a task that no longer waits would refuse it), once
+    assert summary["jobs"][0]["callback"] == "sent"
+    assert sfn_calls == [
+        (
+            "SendTaskSuccess",
+            {
+                "taskToken": "token-1",
+                "output": json.dumps({"labelingJobName": NAME, "labelingJobStatus": "Completed"}),
+            },
+        )
+    ]
+    # AND the record waits for RecordJob
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "IN_PROGRESS" and stored["callbackSent"] is True
+
+
+def test_settles_a_completed_job_whose_task_no_longer_waits(
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    store: JobStore,
+    run: Any,
+    boto_session: boto3.session.Session,
+    mailbox: Mailbox,
+) -> None:
+    # GIVEN the execution still runs, but its task no longer waits on the job's token (it timed out)
+    client = boto_session.client("stepfunctions")
+    describe(sagemaker, item, "Completed", human=651, machine=599)
+    with Stubber(client) as stepfunctions:
+        stepfunctions.add_response(
+            "describe_execution",
+            {
+                "executionArn": EXECUTION_ARN,
+                "stateMachineArn": EXECUTION_ARN.replace(":execution:", ":stateMachine:").rsplit(":", 1)[0],
+                "status": "RUNNING",
+                "startDate": T0,
+            },
+            {"executionArn": EXECUTION_ARN},
+        )
+        stepfunctions.add_client_error("send_task_success", "TaskTimedOut", "Task Timed Out")
+        # WHEN the monitor runs
+        summary = run(callbacks=Callbacks(client))
+        stepfunctions.assert_no_pending_responses()
+    # THEN nobody will record the job, so the monitor settles it as Ground Truth reports it
+    [job] = summary["jobs"]
+    assert (job["callback"], job["settled"]) == ("not-waiting", True)
+    stored = store.get_job(NAME)
+    assert (
+        stored is not None and stored["status"] == "COMPLETED" and stored["counters"]["HumanLabeled"] == 651
+    )
+    assert list(store.list_active_jobs()) == []
+    assert [m["subject"] for m in mailbox()] == [
+        f"labelchain: {NAME} Completed (47.9% machine-labeled, $170.31)"
+    ]
 
 
 def test_stops_a_job_whose_execution_was_aborted(
@@ -127,28 +206,102 @@ def test_stops_a_job_whose_execution_was_aborted(
     sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
     # WHEN the monitor runs
     summary = run()
-    # THEN the job is stopped, its record closed, and the stop announced
-    assert summary["jobs"][0]["stopped"] is True
-    stored = store.get_job(NAME)
-    assert stored is not None and stored["status"] == "STOPPED" and stored["error"] == "ExecutionEnded"
-    assert list(store.list_active_jobs()) == []
+    # THEN the job is asked to stop and the stop announced
+    [job] = summary["jobs"]
+    assert job["stopped"] is True and job["settled"] is False and job["metrics"] == []
     [mail] = mailbox()
     assert mail["subject"] == f"labelchain: stopped {NAME}"
     assert "Stopping (the execution is ABORTED)" in mail["message"]
     assert labeling_job_url(REGION, NAME) in mail["message"]
+    # AND the record stays active, with why, until Ground Truth reports the job stopped
+    [active] = store.list_active_jobs()
+    assert (active["status"], active["error"]) == ("IN_PROGRESS", "ExecutionEnded")
+    assert "ABORTED" in active["cause"]
 
 
-def test_closes_an_ended_job_whose_execution_is_gone(
-    item: dict[str, Any], execution: str, aws: AwsClients, sagemaker: Stubber, store: JobStore, run: Any
+def test_records_a_stopped_job_once_ground_truth_says_it_stopped(
+    item: dict[str, Any],
+    execution: str,
+    aws: AwsClients,
+    sagemaker: Stubber,
+    store: JobStore,
+    run: Any,
 ) -> None:
-    # GIVEN the execution was aborted and the job then completed
+    # GIVEN the monitor stopped the job of an aborted execution
     aws.sfn.stop_execution(executionArn=execution)
-    describe(sagemaker, item, "Completed", human=1250)
-    # WHEN the monitor runs THEN the record leaves the active index (nobody will record it)
+    describe(sagemaker, item, human=10)
+    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
     run()
+    # WHEN Ground Truth reports it Stopped at the next run
+    describe(sagemaker, item, "Stopped", human=10)
+    summary = run("2026-03-02T17:05:00+00:00")
+    # THEN the job is settled STOPPED, counted as failed once, and leaves the active index
+    [job] = summary["jobs"]
+    assert job["settled"] is True and job["metrics"][0].name == "JobsFailed"
     stored = store.get_job(NAME)
-    assert stored is not None and stored["status"] == "FAILED" and "ABORTED" in stored["cause"]
+    assert stored is not None and (stored["status"], stored["labelingJobStatus"]) == ("STOPPED", "Stopped")
     assert list(store.list_active_jobs()) == []
+
+
+def test_settles_a_completed_job_whose_execution_ended_exactly_once(
+    item: dict[str, Any],
+    execution: str,
+    aws: AwsClients,
+    sagemaker: Stubber,
+    store: JobStore,
+    run: Any,
+    mailbox: Mailbox,
+) -> None:
+    # GIVEN the execution was aborted and the job then completed with a final model
+    aws.sfn.stop_execution(executionArn=execution)
+    output_uri = f"s3://lc-output/jobs/birds/{NAME}/manifests/output/output.manifest"
+    describe(sagemaker, item, "Completed", human=651, machine=599, model_arn=MODEL_ARN, output_uri=output_uri)
+    # WHEN the monitor runs twice
+    first, second = run(), run("2026-03-02T17:05:00+00:00")
+    # THEN the first run records the job as Ground Truth reports it (nobody else will), counting it once
+    [job] = first["jobs"]
+    assert job["settled"] is True and job["metrics"][0].name == "JobsCompleted"
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "COMPLETED" and stored["notifiedAt"] == NOW
+    assert stored["counters"]["HumanLabeled"] == 651
+    # AND its model feeds the chain head, although the execution ended
+    head = store.get_head("birds")
+    assert head is not None and (head["headJobName"], head["headModelArn"]) == (NAME, MODEL_ARN)
+    # AND the second run finds nothing left to do
+    assert (second["checked"], second["jobs"]) == (0, [])
+    assert [m["subject"] for m in mailbox()] == [
+        f"labelchain: {NAME} Completed (47.9% machine-labeled, $170.31)"
+    ]
+
+
+def test_closes_a_record_whose_job_was_never_created_once_its_execution_ended(
+    store: JobStore, chain: ChainConfig, execution: str, aws: AwsClients, sagemaker: Stubber, run: Any
+) -> None:
+    # GIVEN a PENDING record whose execution was aborted before StartJob created the job
+    store.put_job(pending_job(chain, NAME, now=STARTED))
+    aws.sfn.stop_execution(executionArn=execution)
+    no_such_job(sagemaker)
+    # WHEN the monitor runs
+    summary = run()
+    # THEN the record is closed FAILED (nothing exists to settle), counted once, and leaves the index
+    [job] = summary["jobs"]
+    assert job["settled"] is True and [d.name for d in job["metrics"]] == ["JobsFailed"]
+    stored = store.get_job(NAME)
+    assert stored is not None and (stored["status"], stored["error"]) == ("FAILED", "ExecutionEnded")
+    assert "ABORTED" in stored["cause"] and list(store.list_active_jobs()) == []
+
+
+def test_waits_for_a_job_its_running_execution_has_not_created_yet(
+    store: JobStore, chain: ChainConfig, execution: str, sagemaker: Stubber, run: Any
+) -> None:
+    # GIVEN a PENDING record of a running execution (StartJob is about to create the job)
+    store.put_job(pending_job(chain, NAME, now=STARTED))
+    no_such_job(sagemaker)
+    # WHEN the monitor runs THEN the record is left as it is
+    [job] = run()["jobs"]
+    assert job["settled"] is False and job["labelingJobStatus"] is None
+    [active] = store.list_active_jobs()
+    assert active["status"] == "PENDING" and "error" not in active
 
 
 def test_alerts_once_per_stall(
@@ -240,7 +393,7 @@ def test_handler_counts_a_stall(
     assert service_point("StalledJobs", 1.0) in metric_points(capsys.readouterr().out)
 
 
-def test_handler_counts_jobs_it_closes_as_failed_per_chain(
+def test_handler_counts_jobs_it_settles_per_chain(
     handler_env: None,
     item: dict[str, Any],
     execution: str,
@@ -249,15 +402,19 @@ def test_handler_counts_jobs_it_closes_as_failed_per_chain(
     lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
-    # GIVEN the execution was aborted while the job runs (no RecordFailure will count it)
+    # GIVEN the execution was aborted and Ground Truth reports the job Stopped (nobody else will count it)
     aws.sfn.stop_execution(executionArn=execution)
-    describe(sagemaker, item, human=10)
-    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
-    # WHEN the scheduled entry point stops the job and closes its record
+    describe(sagemaker, item, "Stopped", human=10)
+    # WHEN the scheduled entry point runs twice
+    first = monitor_module.handler({"source": "aws.events"}, lambda_context)
     monitor_module.handler({"source": "aws.events"}, lambda_context)
-    # THEN the job counts as failed for its chain
-    failed = [p for p in metric_points(capsys.readouterr().out) if p.name == "JobsFailed"]
-    assert failed == [chain_point("JobsFailed", 1.0)]
+    # THEN the job counts as failed for its chain, once, with its figures
+    points = metric_points(capsys.readouterr().out)
+    assert [p for p in points if p.name == "JobsFailed"] == [chain_point("JobsFailed", 1.0)]
+    assert chain_point("JobDurationSeconds", 3600.0, "Seconds") in points
+    # AND the answer stays JSON (the metrics were emitted, not returned)
+    assert first["jobs"][0]["settled"] is True and "metrics" not in first["jobs"][0]
+    assert json.loads(json.dumps(first)) == first
 
 
 def test_handler_reports_the_checked_jobs_when_some_fail(

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
+from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.objects import Objects
@@ -41,7 +42,12 @@ NOW = "2026-03-02T14:00:00+00:00"
 
 @pytest.fixture
 def run(
-    buckets: None, store: JobStore, objects: Objects, labeling: LabelingJobs, pipeline_settings: Settings
+    buckets: None,
+    store: JobStore,
+    objects: Objects,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    pipeline_settings: Settings,
 ) -> Any:
     """Prepare with moto-backed adapters; ``chains`` defaults to the birds chain."""
 
@@ -55,11 +61,31 @@ def run(
             store=store,
             objects=objects,
             labeling=labeling,
+            callbacks=callbacks,
             now=NOW,
             account=ACCOUNT,
         )
 
     return _run
+
+
+def start_execution(aws: AwsClients, execution_arn: str) -> None:
+    """Make ``execution_arn`` (state machine ``labelchain``) a RUNNING execution in moto."""
+    machine_arn = execution_arn.replace(":execution:", ":stateMachine:").rsplit(":", 1)[0]
+    try:
+        aws.sfn.describe_state_machine(stateMachineArn=machine_arn)
+    except aws.sfn.exceptions.StateMachineDoesNotExist:
+        definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}})
+        aws.sfn.create_state_machine(
+            name="labelchain", definition=definition, roleArn="arn:aws:iam::123456789012:role/sfn"
+        )
+    started = aws.sfn.start_execution(stateMachineArn=machine_arn, name=execution_arn.rsplit(":", 1)[1])
+    assert started["executionArn"] == execution_arn
+
+
+def last_sequence(store: JobStore, chain: str = "birds") -> int:
+    """The chain's sequence counter (0 when no number was ever reserved)."""
+    return int((store.get_head(chain) or {}).get("lastSequence") or 0)
 
 
 def upload(aws: AwsClients, body: bytes, key: str = KEY, bucket: str = INPUT_BUCKET) -> dict[str, Any]:
@@ -114,15 +140,31 @@ def test_prepares_a_job_from_an_upload_event(aws: AwsClients, store: JobStore, r
     assert aws.s3.get_object(Bucket=ARTIFACTS_BUCKET, Key=ui_key)["Body"].read() == default_template(
         "BoundingBox"
     )
-    # AND the upload is claimed by this execution
-    claim = store.table.get(records.upload_key(INPUT_BUCKET, KEY, version))
+    # AND the upload is claimed by this execution, with the sequence it reserved (named in the output, so
+    # RecordFailure can release it)
+    upload_key = records.upload_key(INPUT_BUCKET, KEY, version)
+    claim = store.table.get(upload_key)
     assert claim is not None and claim["status"] == "PREPARED" and claim["executionArn"] == EXECUTION_ARN
+    assert claim["sequence"] == 1 and last_sequence(store) == 1
+    assert result["upload"] == upload_key and "takenOverFrom" not in result
 
 
 def test_prepares_from_console_input_with_a_control_job(aws: AwsClients, store: JobStore, run: Any) -> None:
-    # GIVEN a chain whose head has a model, and a console request for a comparison
-    store.reserve_sequence("birds")
+    # GIVEN a chain whose head has a (recorded, compatible) model, and a console request for a comparison
+    earlier = records.upload_key(INPUT_BUCKET, "incoming/birds/first.manifest", "v0")
+    store.claim_upload({**earlier, "executionArn": OTHER_EXECUTION_ARN})
+    assert store.reserve_upload_sequence(earlier, "birds", OTHER_EXECUTION_ARN) == 1
     store.advance_head("birds", 1, "lc-birds-0001-00000000", MODEL_ARN, NOW)
+    store.put_model(
+        records.model_item(
+            arn=MODEL_ARN,
+            chain="birds",
+            task_type="BoundingBox",
+            labeling_job_name="lc-birds-0001-00000000",
+            sequence=1,
+            labels=["Bird"],
+        )
+    )
     upload(aws, manifest_lines(1300), key="incoming/birds/second.manifest")
     console = {
         "chain": "birds",
@@ -196,7 +238,8 @@ def test_prepares_inline_text_without_a_bucket_check(aws: AwsClients, store: Job
 def test_a_second_execution_for_the_same_upload_is_a_duplicate(
     aws: AwsClients, store: JobStore, run: Any
 ) -> None:
-    # GIVEN an upload prepared by execution 1
+    # GIVEN an upload prepared by execution 1, which still runs
+    start_execution(aws, EXECUTION_ARN)
     event = upload(aws, manifest_lines(1250))
     first = run(event)
     # WHEN the event is delivered again and starts execution 2
@@ -211,7 +254,7 @@ def test_a_second_execution_for_the_same_upload_is_a_duplicate(
         "duplicateOf": EXECUTION_ARN,
     }
     assert len(store.list_chain_jobs("birds")) == 1 and first["sequence"] == 1
-    assert store.reserve_sequence("birds") == 2
+    assert last_sequence(store) == 1
 
 
 def test_a_retried_prepare_continues_its_own_batch(aws: AwsClients, store: JobStore, run: Any) -> None:
@@ -222,7 +265,39 @@ def test_a_retried_prepare_continues_its_own_batch(aws: AwsClients, store: JobSt
     again = run(event)
     # THEN it returns the same batch without reserving another sequence number
     assert again == first
-    assert len(store.list_chain_jobs("birds")) == 1 and store.reserve_sequence("birds") == 2
+    assert len(store.list_chain_jobs("birds")) == 1 and last_sequence(store) == 1
+
+
+def test_a_failure_after_the_claim_releases_it_and_is_raised(
+    aws: AwsClients, store: JobStore, run: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN writing the artifacts fails once the upload is claimed and its sequence reserved
+    event = upload(aws, manifest_lines(1250))
+    version = event["detail"]["object"]["version-id"]
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise errors.ManifestNotFound("artifacts bucket is gone")
+
+    working = prepare_module.write_artifacts
+    monkeypatch.setattr(prepare_module, "write_artifacts", broken)
+    # WHEN/THEN Prepare fails with the error
+    with pytest.raises(errors.ManifestNotFound, match="artifacts bucket is gone"):
+        run(event)
+    # AND the claim is released with the error, keeping its sequence number (a retry reuses it: no gap)
+    claim = store.get_upload(records.upload_key(INPUT_BUCKET, KEY, version))
+    assert claim is not None and (claim["status"], claim["error"], claim["cause"]) == (
+        "RELEASED",
+        "ManifestNotFound",
+        "artifacts bucket is gone",
+    )
+    assert claim["sequence"] == 1 and store.list_chain_jobs("birds") == []
+    # WHEN another execution retries the upload once the bucket is back
+    monkeypatch.setattr(prepare_module, "write_artifacts", working)
+    retried = run(event, OTHER_EXECUTION_ARN)
+    # THEN it prepares the batch under the same sequence number
+    assert retried["duplicate"] is False and retried["sequence"] == 1 and last_sequence(store) == 1
+    claim = store.get_upload(records.upload_key(INPUT_BUCKET, KEY, version))
+    assert claim is not None and claim["executionArn"] == OTHER_EXECUTION_ARN and "error" not in claim
 
 
 def _bad_line_manifest() -> bytes:

@@ -15,7 +15,7 @@ from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
-from labelchain_fn.core.errors import JobRecordNotFound
+from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNotEnded
 from labelchain_fn.core.message_format import execution_url, labeling_job_url
 from labelchain_fn.handlers import record as record_module
 from labelchain_fn.handlers.record import record
@@ -31,7 +31,10 @@ from lambda_fakes import (
     request_of,
 )
 
+from stacks.job_run import TRANSIENT_ERRORS
+
 NAME = "lc-birds-0002-abcd1234"
+CONTROL = "lc-birds-0002c-abcd1234"
 NOW = "2026-03-02T16:00:00+00:00"
 OUTPUT_KEY = f"jobs/birds/{NAME}/manifests/output/output.manifest"
 Mailbox = Callable[[], list[dict[str, Any]]]
@@ -250,3 +253,268 @@ def test_a_retried_record_does_not_count_the_job_again(
     )
     # THEN the summary is the same but no metric is emitted a second time
     assert again.summary["status"] == "COMPLETED" and again.metrics == []
+
+
+def test_refuses_a_job_ground_truth_still_runs(
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    run: Any,
+    mailbox: Mailbox,
+) -> None:
+    # GIVEN RecordJob runs for a job Ground Truth still reports InProgress (a stale or misordered event)
+    finished(aws, sagemaker, store, chain, status="InProgress")
+    # WHEN/THEN it refuses with the retryable LabelingJobNotEnded (the workflow waits for the job again)
+    with pytest.raises(LabelingJobNotEnded, match=f"{NAME} is InProgress") as refused:
+        run()
+    assert refused.value.retryable is True
+    # AND nothing was recorded: the job stays in progress and active, head and models untouched, no mail
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["status"] == "IN_PROGRESS" and "labelingJobStatus" not in stored
+    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
+    assert store.get_head("birds") is None and store.get_model(MODEL_ARN) is None
+    assert mailbox() == []
+
+
+def test_a_retry_after_a_crash_before_the_record_was_written_counts_the_job_once(
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    run: Any,
+    labeling: LabelingJobs,
+    notifier: Notifier,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN RecordJob dies after registering the model and moving the head, before settling the record
+    item = finished(aws, sagemaker, store, chain)
+    original = store.record_figures
+
+    def crash(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Lambda died")
+
+    monkeypatch.setattr(store, "record_figures", crash)
+    with pytest.raises(RuntimeError):
+        run()
+    head = store.get_head("birds")
+    assert head is not None and head["headJobName"] == NAME and store.get_model(MODEL_ARN) is not None
+    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
+    # WHEN Step Functions retries it
+    monkeypatch.setattr(store, "record_figures", original)
+    sagemaker.add_response(
+        "describe_labeling_job",
+        describe_response(
+            request_of(item),
+            "Completed",
+            human=651,
+            machine=599,
+            model_arn=MODEL_ARN,
+            output_uri=f"s3://{OUTPUT_BUCKET}/{OUTPUT_KEY}",
+        ),
+        {"LabelingJobName": NAME},
+    )
+    again = record(
+        {"labelingJobName": NAME},
+        chains={"birds": chain},
+        store=store,
+        labeling=labeling,
+        objects=Objects(aws.s3),
+        notifier=notifier,
+        now=NOW,
+        region=REGION,
+    )
+    # THEN the retry settles the job, counts it (once) and reports the head it moved
+    assert again.first is True and again.summary["headAdvanced"] is True
+    assert "JobsCompleted" in [d.name for d in again.metrics]
+    assert list(store.list_active_jobs()) == []
+
+
+def test_the_notification_is_sent_until_it_is_marked_sent(
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    labeling: LabelingJobs,
+    notifier: Notifier,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN RecordJob settled the job and published, then died before marking the notification sent
+    item = finished(aws, sagemaker, store, chain)
+    for _ in range(2):
+        sagemaker.add_response(
+            "describe_labeling_job",
+            describe_response(request_of(item), "Completed", human=651, machine=599, model_arn=MODEL_ARN),
+            {"LabelingJobName": NAME},
+        )
+    original = store.mark_notified
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("Lambda died")
+
+    def record_once() -> Any:
+        return record(
+            {"labelingJobName": NAME},
+            chains={"birds": chain},
+            store=store,
+            labeling=labeling,
+            objects=Objects(aws.s3),
+            notifier=notifier,
+            now=NOW,
+            region=REGION,
+        )
+
+    monkeypatch.setattr(store, "mark_notified", crash)
+    with pytest.raises(RuntimeError):
+        record_once()
+    monkeypatch.setattr(store, "mark_notified", original)
+    # WHEN RecordJob is retried twice
+    second, third = record_once(), record_once()
+    # THEN the first retry sends the notification again (at least once), the second does not; neither
+    # counts the job a second time
+    assert [m["subject"].split(" ")[1] for m in mailbox()] == [NAME, NAME]
+    assert (second.first, third.first, second.metrics, third.metrics) == (False, False, [], [])
+    stored = store.get_job(NAME)
+    assert stored is not None and stored["notifiedAt"] == NOW
+
+
+def failed_branch(error: str = "States.Timeout", cause: str = "the branch timed out") -> dict[str, Any]:
+    """The ControlJobFailed payload: the job name and the caught ``{"Error", "Cause"}``."""
+    return {"labelingJobName": CONTROL, "error": {"Error": error, "Cause": cause}}
+
+
+def record_event(
+    event: dict[str, Any],
+    chain: ChainConfig,
+    store: JobStore,
+    labeling: LabelingJobs,
+    objects: Objects,
+    notifier: Notifier,
+) -> Any:
+    return record(
+        event,
+        chains={"birds": chain},
+        store=store,
+        labeling=labeling,
+        objects=objects,
+        notifier=notifier,
+        now=NOW,
+        region=REGION,
+    )
+
+
+def test_a_failed_control_job_that_completed_is_recorded_as_ground_truth_says(
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    labeling: LabelingJobs,
+    objects: Objects,
+    notifier: Notifier,
+    mailbox: Mailbox,
+) -> None:
+    # GIVEN the control branch failed (RecordControlJob timed out) after Ground Truth completed the job
+    finished(aws, sagemaker, store, chain, role="control")
+    # WHEN ControlJobFailed runs RecordJob with the error
+    closed = record_event(failed_branch(), chain, store, labeling, objects, notifier)
+    # THEN the job is recorded COMPLETED with its figures, the summary carries the branch's error
+    summary = closed.summary
+    assert (summary["status"], summary["error"], summary["cause"], summary["stopped"]) == (
+        "COMPLETED",
+        "States.Timeout",
+        "the branch timed out",
+        False,
+    )
+    assert summary["counters"]["HumanLabeled"] == 651 and summary["role"] == "control"
+    # AND it is counted once, but as a control it never becomes the head
+    assert closed.first is True and "JobsCompleted" in [d.name for d in closed.metrics]
+    assert store.get_head("birds") is None and list(store.list_active_jobs()) == []
+    stored = store.get_job(CONTROL)
+    assert stored is not None and stored["error"] == "States.Timeout"
+    assert [m["subject"].split(" ")[1] for m in mailbox()] == [CONTROL]
+
+
+def test_a_failed_control_job_still_running_is_stopped_and_left_to_the_reconciler(
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    labeling: LabelingJobs,
+    objects: Objects,
+    notifier: Notifier,
+    mailbox: Mailbox,
+) -> None:
+    # GIVEN the control branch failed while Ground Truth still runs the control job
+    item = pending_job(chain, CONTROL, sequence=2, role="control")
+    store.put_job(item)
+    store.mark_in_progress(CONTROL, "t", EXECUTION_ARN, "arn:job", NOW)
+    sagemaker.add_response(
+        "describe_labeling_job", describe_response(request_of(item), human=10), {"LabelingJobName": CONTROL}
+    )
+    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": CONTROL})
+    # WHEN ControlJobFailed runs RecordJob with the error (a Lambda error's JSON cause)
+    cause = '{"errorMessage": "boom", "errorType": "RuntimeError"}'
+    closed = record_event(failed_branch("RuntimeError", cause), chain, store, labeling, objects, notifier)
+    # THEN the job is asked to stop; the summary is not COMPLETED, so CompareJobs reports a failed control
+    summary = closed.summary
+    assert (summary["status"], summary["error"], summary["cause"], summary["stopped"]) == (
+        "IN_PROGRESS",
+        "RuntimeError",
+        "boom",
+        True,
+    )
+    assert closed.first is False and closed.metrics == []
+    # AND the record stays active with the error until Ground Truth reports the job stopped
+    [active] = store.list_active_jobs()
+    assert active["labelingJobName"] == CONTROL and active["error"] == "RuntimeError"
+    assert mailbox() == []
+
+
+def test_a_failed_control_job_ground_truth_never_created_is_closed_failed(
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    labeling: LabelingJobs,
+    objects: Objects,
+    notifier: Notifier,
+) -> None:
+    # GIVEN StartControlJob failed before Ground Truth created the job
+    store.put_job(pending_job(chain, CONTROL, sequence=2, role="control"))
+    sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
+    # WHEN ControlJobFailed runs RecordJob with the error
+    closed = record_event(
+        failed_branch("LabelingJobRequestInvalid", "bad request"), chain, store, labeling, objects, notifier
+    )
+    # THEN the record is FAILED with the branch's error, out of the active index, and counted once
+    assert (closed.summary["status"], closed.summary["error"]) == ("FAILED", "LabelingJobRequestInvalid")
+    assert closed.first is True and [d.name for d in closed.metrics] == ["JobsFailed"]
+    stored = store.get_job(CONTROL)
+    assert stored is not None and (stored["status"], stored["cause"]) == ("FAILED", "bad request")
+    assert list(store.list_active_jobs()) == []
+
+
+@pytest.mark.filterwarnings("ignore:No application metrics to publish")
+def test_handler_fails_a_throttled_describe_with_an_error_the_state_retries(
+    handler_env: None,
+    aws: AwsClients,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    lambda_context: SimpleNamespace,
+) -> None:
+    # GIVEN a completed job, and DescribeLabelingJob still throttled after the SDK's own retries
+    item = pending_job(chain, NAME, sequence=2)
+    store.put_job(item)
+    store.mark_in_progress(NAME, "t", EXECUTION_ARN, "arn:job", NOW)
+    sagemaker.add_client_error("describe_labeling_job", "ThrottlingException", "Rate exceeded", 400)
+    # WHEN the entry point runs
+    with pytest.raises(Exception) as raised:
+        record_module.handler({"labelingJobName": NAME}, lambda_context)
+    # THEN it fails with a name RecordJob's state retries with backoff (a throttle says nothing about the
+    # job: it must not fail the execution), and the job is left to record on the retry
+    assert type(raised.value).__name__ in TRANSIENT_ERRORS
+    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]

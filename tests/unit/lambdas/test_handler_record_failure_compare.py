@@ -1,4 +1,4 @@
-"""RecordFailure (stores why, stops orphaned jobs) and CompareJobs (warm start vs control)."""
+"""RecordFailure (stores why, closes the execution's jobs by Ground Truth's truth) and CompareJobs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from emf_points import chain_point, metric_points, service_point
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
+from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.message_format import execution_url, labeling_job_url
@@ -20,12 +21,25 @@ from labelchain_fn.handlers import compare as compare_module
 from labelchain_fn.handlers import record_failure as record_failure_module
 from labelchain_fn.handlers.compare import compare
 from labelchain_fn.handlers.record_failure import record_failure
-from lambda_fakes import EXECUTION_ARN, INPUT_BUCKET, REGION, AwsClients, pending_job, s3_event
+from lambda_fakes import (
+    EXECUTION_ARN,
+    INPUT_BUCKET,
+    MODEL_ARN,
+    OUTPUT_BUCKET,
+    REGION,
+    AwsClients,
+    describe_response,
+    output_line,
+    pending_job,
+    request_of,
+    s3_event,
+)
 
 MAIN = "lc-birds-0002-abcd1234"
 CONTROL = "lc-birds-0002c-abcd1234"
 NOW = "2026-03-02T16:00:00+00:00"
 UPLOAD = s3_event(INPUT_BUCKET, "incoming/birds/b.manifest", "v1")
+UPLOAD_KEY = records.upload_key(INPUT_BUCKET, "incoming/birds/b.manifest", "v1")
 LAMBDA_CAUSE = json.dumps({"errorMessage": "labeling job lc-birds-0002-abcd1234 failed", "errorType": "X"})
 Mailbox = Callable[[], list[dict[str, Any]]]
 
@@ -48,6 +62,7 @@ def failure_event(
 
 
 def prepared(*names: str) -> dict[str, Any]:
+    """Prepare's output for the jobs ``names`` (main, then control) of the upload ``UPLOAD_KEY``."""
     roles = ("main", "control")
     return {
         "duplicate": False,
@@ -55,44 +70,75 @@ def prepared(*names: str) -> dict[str, Any]:
         "sequence": 2,
         "control": len(names) > 1,
         "jobs": {role: {"labelingJobName": name} for role, name in zip(roles, names, strict=False)},
+        "upload": UPLOAD_KEY,
     }
 
 
-def running(store: JobStore, chain: ChainConfig, name: str, role: str = "main") -> None:
-    store.put_job(pending_job(chain, name, sequence=2, role=role))
+def running(store: JobStore, chain: ChainConfig, name: str, role: str = "main") -> dict[str, Any]:
+    """A job StartJob created and waits on."""
+    item = pending_job(chain, name, sequence=2, role=role)
+    store.put_job(item)
     store.mark_in_progress(name, "t", EXECUTION_ARN, f"arn:job/{name}", NOW)
+    return item
+
+
+def claimed(store: JobStore) -> None:
+    """The upload claim Prepare left: this execution's, PREPARED."""
+    store.claim_upload({**UPLOAD_KEY, "executionArn": EXECUTION_ARN, "status": "PREPARED", "createdAt": NOW})
+
+
+def describe(sagemaker: Stubber, item: dict[str, Any], status: str = "InProgress", **details: Any) -> None:
+    sagemaker.add_response(
+        "describe_labeling_job",
+        describe_response(request_of(item), status, **details),
+        {"LabelingJobName": item["labelingJobName"]},
+    )
+
+
+@pytest.fixture
+def run(
+    chain: ChainConfig, store: JobStore, labeling: LabelingJobs, objects: Objects, notifier: Notifier
+) -> Callable[..., dict[str, Any]]:
+    def _run(event: dict[str, Any], notifier: Notifier = notifier) -> dict[str, Any]:
+        return record_failure(
+            event,
+            chains={"birds": chain},
+            store=store,
+            labeling=labeling,
+            objects=objects,
+            notifier=notifier,
+            now=NOW,
+            region=REGION,
+        )
+
+    return _run
 
 
 def test_records_the_failure_and_stops_the_running_job(
-    store: JobStore,
-    chain: ChainConfig,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    notifier: Notifier,
-    mailbox: Mailbox,
+    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any, mailbox: Mailbox
 ) -> None:
-    # GIVEN RecordJob failed while the main job still runs
-    running(store, chain, MAIN)
+    # GIVEN RecordJob failed while Ground Truth still runs the main job
+    item = running(store, chain, MAIN)
+    claimed(store)
+    describe(sagemaker, item, human=10)
     sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
     # WHEN RecordFailure runs
-    result = record_failure(
-        failure_event(prepared(MAIN)),
-        store=store,
-        labeling=labeling,
-        notifier=notifier,
-        now=NOW,
-        region=REGION,
-    )
-    # THEN the readable cause is returned and stored on the job, which is stopped and inactive
-    assert result == {
+    result = run(failure_event(prepared(MAIN)))
+    # THEN the readable cause is returned; the job is not settled yet, so only the execution counts
+    assert {k: v for k, v in result.items() if k != "metrics"} == {
         "error": "LabelingJobFailed",
         "cause": "labeling job lc-birds-0002-abcd1234 failed",
         "chain": "birds",
-        "failedJobs": [MAIN],
+        "closedJobs": [],
     }
-    job = store.get_job(MAIN)
-    assert job is not None and (job["status"], job["error"]) == ("FAILED", "LabelingJobFailed")
-    assert list(store.list_active_jobs()) == []
+    assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
+    # AND the job is asked to stop and keeps its status and the active index (the monitor records STOPPED
+    # once Ground Truth says so), with the execution's error noted
+    [job] = store.list_active_jobs()
+    assert (job["labelingJobName"], job["status"], job["error"]) == (MAIN, "IN_PROGRESS", "LabelingJobFailed")
+    # AND the upload stays claimed: its labeling job exists
+    upload = store.get_upload(UPLOAD_KEY)
+    assert upload is not None and upload["status"] == "PREPARED" and "error" not in upload
     # AND a FAILURE item keeps the original execution input
     failure = store.table.get(records.failure_key("run-1"))
     assert failure is not None and failure["chain"] == "birds" and failure["labelingJobName"] == MAIN
@@ -102,55 +148,179 @@ def test_records_the_failure_and_stops_the_running_job(
     assert mail["subject"] == f"labelchain: birds failed: LabelingJobFailed ({MAIN})"
     lines = mail["message"].splitlines()
     assert "Cause:     labeling job lc-birds-0002-abcd1234 failed" in lines
-    assert "  Status:        FAILED (labeling job stopped)" in lines
+    assert "  Status:        IN_PROGRESS (labeling job stopped)" in lines
     assert f"  Labeling job {MAIN}: {labeling_job_url(REGION, MAIN)}" in lines
     assert f"  Execution: {execution_url(REGION, EXECUTION_ARN)}" in lines
 
 
-def test_records_a_prepare_failure_without_jobs(
-    store: JobStore, labeling: LabelingJobs, notifier: Notifier
+def test_a_completed_job_is_recorded_even_though_its_execution_failed(
+    aws: AwsClients,
+    buckets: None,
+    store: JobStore,
+    chain: ChainConfig,
+    sagemaker: Stubber,
+    run: Any,
+    mailbox: Mailbox,
 ) -> None:
+    # GIVEN Ground Truth completed the main job, then RecordJob failed (a paid job must not be lost)
+    item = running(store, chain, MAIN)
+    claimed(store)
+    output_key = f"jobs/birds/{MAIN}/manifests/output/output.manifest"
+    body = b"".join(output_line(i, human=i < 651) for i in range(1250))
+    aws.s3.put_object(Bucket=OUTPUT_BUCKET, Key=output_key, Body=body)
+    describe(
+        sagemaker,
+        item,
+        "Completed",
+        human=651,
+        machine=599,
+        model_arn=MODEL_ARN,
+        output_uri=f"s3://{OUTPUT_BUCKET}/{output_key}",
+    )
+    # WHEN RecordFailure runs
+    result = run(failure_event(prepared(MAIN), "States.Timeout", "RecordJob timed out"))
+    # THEN the job is recorded COMPLETED as Ground Truth says, with its figures and the execution's error
+    job = store.get_job(MAIN)
+    assert job is not None and (job["status"], job["error"]) == ("COMPLETED", "States.Timeout")
+    assert job["counters"]["HumanLabeled"] == 651 and list(store.list_active_jobs()) == []
+    # AND its model feeds the chain head
+    head = store.get_head("birds")
+    assert head is not None and (head["headJobName"], head["headModelArn"]) == (MAIN, MODEL_ARN)
+    assert store.get_model(MODEL_ARN) is not None
+    # AND it is counted as completed (once), next to the failed execution
+    assert result["closedJobs"] == [MAIN]
+    names = [d.name for d in result["metrics"]]
+    assert names[0] == "ExecutionsFailed" and "JobsCompleted" in names and "JobsFailed" not in names
+    # AND the upload stays claimed, and both the job and the failure are announced
+    upload = store.get_upload(UPLOAD_KEY)
+    assert upload is not None and upload["status"] == "PREPARED"
+    subjects = [m["subject"] for m in mailbox()]
+    assert subjects == [
+        f"labelchain: {MAIN} Completed (47.9% machine-labeled, $170.31)",
+        f"labelchain: birds failed: States.Timeout ({MAIN})",
+    ]
+
+
+def test_a_job_ground_truth_never_created_is_closed_and_the_upload_released(
+    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any
+) -> None:
+    # GIVEN StartJob failed before Ground Truth created the job
+    store.put_job(pending_job(chain, MAIN, sequence=2))
+    claimed(store)
+    sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
+    # WHEN RecordFailure runs
+    result = run(failure_event(prepared(MAIN), "LabelingJobRequestInvalid", "bad request"))
+    # THEN the record is FAILED with the execution's error and out of the active index, counted once
+    job = store.get_job(MAIN)
+    assert job is not None and (job["status"], job["error"], job["cause"]) == (
+        "FAILED",
+        "LabelingJobRequestInvalid",
+        "bad request",
+    )
+    assert list(store.list_active_jobs()) == []
+    assert result["closedJobs"] == [MAIN]
+    assert [d.name for d in result["metrics"]] == ["ExecutionsFailed", "JobsFailed"]
+    # AND the upload claim is released with the error, so a retry of the upload can take the batch over
+    upload = store.get_upload(UPLOAD_KEY)
+    assert upload is not None and (upload["status"], upload["error"], upload["cause"]) == (
+        "RELEASED",
+        "LabelingJobRequestInvalid",
+        "bad request",
+    )
+
+
+def test_the_upload_stays_claimed_when_ground_truth_has_a_job_whose_arn_was_never_stored(
+    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any
+) -> None:
+    # GIVEN StartJob created the job, then died before storing its token and ARN (the record is PENDING),
+    # and the execution failed when the retries ran out
+    item = pending_job(chain, MAIN, sequence=2)
+    store.put_job(item)
+    claimed(store)
+    describe(sagemaker, item, human=10)
+    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
+    # WHEN RecordFailure runs
+    run(failure_event(prepared(MAIN), "Lambda.Unknown", "StartJob died"))
+    # THEN the job Ground Truth runs is stopped and the record stays active for the monitor
+    [job] = store.list_active_jobs()
+    assert (job["labelingJobName"], job["error"]) == (MAIN, "Lambda.Unknown")
+    # AND the upload is not released: a labeling job exists for the batch, so no retry may take it over
+    upload = store.get_upload(UPLOAD_KEY)
+    assert upload is not None and upload["status"] == "PREPARED"
+
+
+def test_a_job_the_monitor_settled_keeps_its_status_and_gets_the_error(
+    store: JobStore, chain: ChainConfig, run: Any
+) -> None:
+    # GIVEN the monitor already settled the execution's job as COMPLETED
+    running(store, chain, MAIN)
+    store.record_figures(MAIN, "COMPLETED", {"labelingJobStatus": "Completed"}, NOW)
+    claimed(store)
+    # WHEN RecordFailure runs (nothing is described: the stubbed SageMaker expects no call)
+    result = run(failure_event(prepared(MAIN), "States.Timeout", "timed out"))
+    # THEN the job stays COMPLETED with the execution's error noted, and is not counted again
+    job = store.get_job(MAIN)
+    assert job is not None and (job["status"], job["error"], job["cause"]) == (
+        "COMPLETED",
+        "States.Timeout",
+        "timed out",
+    )
+    assert result["closedJobs"] == [] and [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
+    upload = store.get_upload(UPLOAD_KEY)
+    assert upload is not None and upload["status"] == "PREPARED"
+
+
+def test_records_a_prepare_failure_without_jobs(store: JobStore, run: Any) -> None:
     # GIVEN Prepare rejected the manifest: no job exists
     event = failure_event(None, "ManifestInvalid", json.dumps({"errorMessage": "line 3: not JSON"}))
     # WHEN RecordFailure runs
-    result = record_failure(event, store=store, labeling=labeling, notifier=notifier, now=NOW, region=REGION)
+    result = run(event)
     # THEN the failure is stored under the chain named by the upload key, and no job counts as failed
-    assert result["cause"] == "line 3: not JSON" and result["failedJobs"] == []
+    assert result["cause"] == "line 3: not JSON" and result["closedJobs"] == []
+    assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
     failure = store.table.get(records.failure_key("run-1"))
     assert failure is not None and failure["chain"] == "birds" and "labelingJobName" not in failure
     assert failure["gsi1pk"] == "CHAIN#birds"
 
 
 def test_a_failed_comparison_keeps_the_finished_job(
-    store: JobStore, chain: ChainConfig, sagemaker: Stubber, labeling: LabelingJobs, notifier: Notifier
+    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any
 ) -> None:
-    # GIVEN the main job was recorded, then the control branch failed while its job runs
+    # GIVEN the main job was recorded, then the comparison failed while the control job runs
     running(store, chain, MAIN)
-    store.record_figures(MAIN, "COMPLETED", {}, NOW)
-    running(store, chain, CONTROL, "control")
+    assert store.record_figures(MAIN, "COMPLETED", {}, NOW).first
+    control = running(store, chain, CONTROL, "control")
+    describe(sagemaker, control, human=3)
     sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": CONTROL})
     # WHEN RecordFailure runs
-    result = record_failure(
-        failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out"),
-        store=store,
-        labeling=labeling,
-        notifier=notifier,
-        now=NOW,
-        region=REGION,
-    )
-    # THEN only the control job is stopped, marked and counted; the completed one stays completed
-    assert result["failedJobs"] == [CONTROL]
-    main, control = store.get_job(MAIN), store.get_job(CONTROL)
-    assert main is not None and main["status"] == "COMPLETED"
-    assert control is not None and (control["status"], control["cause"]) == ("FAILED", "timed out")
+    result = run(failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out"))
+    # THEN only the control job is stopped (it stays active until it has stopped); the completed one keeps
+    # Ground Truth's status (the execution's error is noted on it), and neither is counted by this call
+    assert result["closedJobs"] == []
+    main, stopped = store.get_job(MAIN), store.get_job(CONTROL)
+    assert main is not None and (main["status"], main["error"]) == ("COMPLETED", "States.Timeout")
+    assert "activePk" not in main
+    assert stopped is not None and (stopped["status"], stopped["cause"]) == ("IN_PROGRESS", "timed out")
+    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [CONTROL]
 
 
-def test_unreadable_input_is_still_recorded(aws: AwsClients, store: JobStore, labeling: LabelingJobs) -> None:
+def test_jobs_of_another_execution_are_left_alone(store: JobStore, chain: ChainConfig, run: Any) -> None:
+    # GIVEN the job names of the prepared output belong to another execution's records
+    store.put_job(pending_job(chain, MAIN, sequence=2, execution_arn=EXECUTION_ARN.replace("run-1", "run-9")))
+    # WHEN RecordFailure runs (nothing is described or stopped: the stubbed SageMaker expects no call)
+    result = run(failure_event(prepared(MAIN)))
+    # THEN the other execution's record is untouched
+    assert result["closedJobs"] == []
+    job = store.get_job(MAIN)
+    assert job is not None and job["status"] == "PENDING" and "error" not in job
+
+
+def test_unreadable_input_is_still_recorded(aws: AwsClients, store: JobStore, run: Any) -> None:
     # GIVEN an execution started with garbage and a notification topic that is gone
     notifier = Notifier("arn:aws:sns:us-east-1:123456789012:gone", aws.sns)
     event = failure_event(None, "InputInvalid", "bad", execution_input={"hello": "world"})
     # WHEN RecordFailure runs
-    result = record_failure(event, store=store, labeling=labeling, notifier=notifier, now=NOW, region=REGION)
+    result = run(event, notifier)
     # THEN the failure is stored without a chain, and the lost notification did not fail the task
     failure = store.table.get(records.failure_key("run-1"))
     assert result["chain"] is None and failure is not None and "gsi1pk" not in failure
@@ -171,7 +341,7 @@ def test_record_failure_handler_returns_error_and_cause(
     ]
 
 
-def test_record_failure_handler_counts_each_job_it_closes(
+def test_record_failure_handler_counts_each_job_it_closes_once(
     handler_env: None,
     store: JobStore,
     chain: ChainConfig,
@@ -179,18 +349,18 @@ def test_record_failure_handler_counts_each_job_it_closes(
     lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
-    # GIVEN the main and control jobs of an execution both still run when it fails
-    running(store, chain, MAIN)
-    running(store, chain, CONTROL, "control")
-    for name in (MAIN, CONTROL):
-        sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": name})
+    # GIVEN the main and control jobs of an execution that failed before Ground Truth created either
+    for name, role in ((MAIN, "main"), (CONTROL, "control")):
+        store.put_job(pending_job(chain, name, sequence=2, role=role))
+        sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
     # WHEN the entry point records the failure twice (a Lambda retry)
     event = failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out")
+    first = record_failure_module.handler(event, lambda_context)
     record_failure_module.handler(event, lambda_context)
-    record_failure_module.handler(event, lambda_context)
-    # THEN both jobs count as failed once, under their chain
+    # THEN it answers with the error and cause only, and both jobs count as failed once, under their chain
+    assert first == {"error": "States.Timeout", "cause": "timed out"}
     failed = [p for p in metric_points(capsys.readouterr().out) if p.name == "JobsFailed"]
-    assert failed == [chain_point("JobsFailed", 2.0)]
+    assert failed == [chain_point("JobsFailed", 1.0), chain_point("JobsFailed", 1.0)]
 
 
 def summary(name: str, role: str, machine_percent: float, total: float, elapsed: int) -> dict[str, Any]:
@@ -260,3 +430,32 @@ def test_compare_fails_without_both_summaries(store: JobStore, notifier: Notifie
     event = {k: v for k, v in COMPARE_EVENT.items() if k != missing}
     with pytest.raises(KeyError, match=missing):
         compare(event, store=store, notifier=notifier, now=NOW, region=REGION)
+
+
+def test_compare_reports_a_failed_control_without_figures(
+    store: JobStore, chain: ChainConfig, notifier: Notifier, mailbox: Mailbox
+) -> None:
+    # GIVEN the main job completed, and ControlJobFailed's summary of a control that was stopped
+    running(store, chain, MAIN)
+    control = {**summary(CONTROL, "control", 0, 0, 0), "status": "IN_PROGRESS", "error": "States.Timeout"}
+    # WHEN they are compared
+    result = compare(
+        {**COMPARE_EVENT, "control": control}, store=store, notifier=notifier, now=NOW, region=REGION
+    )
+    # THEN the stored comparison says the control failed and holds no deltas
+    assert result["controlFailed"] is True and result["controlError"] == "States.Timeout"
+    assert not {"machinePercentDelta", "costSavingPercent", "elapsedRatio"} & set(result)
+    stored = store.table.get(records.comparison_key(MAIN))
+    assert stored is not None and stored["controlFailed"] is True
+    [mail] = mailbox()
+    assert mail["subject"] == "labelchain: birds control job failed (States.Timeout); no comparison"
+
+
+def test_compare_handler_emits_no_saving_for_a_failed_control(
+    handler_env: None, lambda_context: SimpleNamespace, capsys: Any
+) -> None:
+    control = {**summary(CONTROL, "control", 0, 0, 0), "status": "FAILED", "error": "LabelingJobFailed"}
+    compare_module.handler(json.loads(json.dumps({**COMPARE_EVENT, "control": control})), lambda_context)
+    points = metric_points(capsys.readouterr().out)
+    assert chain_point("Comparisons", 1.0) in points
+    assert "WarmStartCostSavingPercent" not in [p.name for p in points]

@@ -122,6 +122,30 @@ def test_fails_when_a_foreign_job_has_the_name(
     assert stored is not None and stored["status"] == "PENDING" and "taskToken" not in stored
 
 
+def test_stops_the_job_it_created_when_the_record_was_closed_under_it(
+    item: dict[str, Any],
+    store: JobStore,
+    sagemaker: Stubber,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    sfn_calls: list[tuple[str, dict[str, Any]]],
+) -> None:
+    # GIVEN the execution closed the record (a cancelled Parallel branch's RecordFailure) while this
+    # StartJob was creating the job
+    sagemaker.add_response("create_labeling_job", {"LabelingJobArn": job_arn(NAME)}, request_of(item))
+    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
+    assert store.close_unstarted(NAME, "States.BranchFailed", "the main branch failed", NOW)
+    # WHEN StartJob stores its token
+    # THEN it refuses with LabelingJobNameConflict, having stopped the job nobody waits for
+    with pytest.raises(LabelingJobNameConflict, match=f"{NAME} is FAILED; the job it created was stopped"):
+        run(store, labeling, callbacks)
+    # AND the record is back in the active index with the job's ARN, so the reconciler settles it as Ground
+    # Truth reports it; no token was stored and no callback sent
+    [active] = store.list_active_jobs()
+    assert active["labelingJobName"] == NAME and active["labelingJobArn"] == job_arn(NAME)
+    assert "taskToken" not in active and sfn_calls == []
+
+
 def test_fails_when_sagemaker_throttles(
     item: dict[str, Any], store: JobStore, sagemaker: Stubber, labeling: LabelingJobs, callbacks: Callbacks
 ) -> None:

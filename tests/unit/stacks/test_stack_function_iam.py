@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stack_synth import HANDLERS, KMS_KEY_ARN, actions_by_resource
+from stack_synth import HANDLERS, KMS_KEY_ARN, actions_by_resource, as_list
 
 
 def test_each_function_has_its_own_role_without_managed_policies(default_synth):
@@ -17,8 +17,23 @@ def test_only_start_may_create_jobs_and_pass_the_ground_truth_role(default_synth
         actions = set().union(*default_synth.function_grants(name).values())
         assert ("sagemaker:CreateLabelingJob" in actions) == (name == "start"), name
         assert ("iam:PassRole" in actions) == (name == "start"), name
-        # The monitor stops orphaned jobs; RecordFailure stops the job of a failed execution.
-        assert ("sagemaker:StopLabelingJob" in actions) == (name in ("monitor", "record_failure")), name
+        # The monitor stops orphaned jobs; RecordFailure stops the job of a failed execution; RecordJob the
+        # control job of a failed branch; StartJob a job it created for a record closed under it.
+        stoppers = ("start", "monitor", "record", "record_failure")
+        assert ("sagemaker:StopLabelingJob" in actions) == (name in stoppers), name
+
+
+def test_the_functions_that_settle_jobs_read_the_output_manifests(default_synth):
+    s = default_synth
+    output_id = s.stack.resolve(s.stack.storage.output_bucket.bucket_arn)["Fn::GetAtt"][0]
+    for name in HANDLERS:
+        grants = s.function_grants(name)
+        reads = {r for r, actions in grants.items() if "s3:GetObject" in actions and output_id in r}
+        # RecordJob, RecordFailure and the monitor settle ended jobs (handlers/settle.py), which cross-checks
+        # the counters with the output manifest; the others never read it
+        expected = {f"<{output_id}.Arn>/jobs/*"} if name in ("record", "record_failure", "monitor") else set()
+        assert reads == expected, name
+        assert not any("s3:PutObject" in actions for r, actions in grants.items() if output_id in r), name
 
 
 def test_only_the_monitor_queries_the_table_indexes(default_synth):
@@ -48,15 +63,43 @@ def test_prepare_writes_only_the_artifact_prefixes_and_reads_the_input_bucket(de
 
 def test_callbacks_and_execution_checks_are_granted_where_the_design_needs_them(default_synth):
     s = default_synth
-    for name in HANDLERS:
-        actions = set().union(*s.function_grants(name).values())
-        assert ("states:SendTaskSuccess" in actions) == (name in ("job_state_changed", "monitor")), name
-    monitor = s.function_grants("monitor")
-    executions = [r for r, a in monitor.items() if "states:DescribeExecution" in a]
     state_machine_id = s.stack.resolve(s.stack.workflow.state_machine.state_machine_arn)["Ref"]
-    assert executions == [
-        f"arn:<AWS::Partition>:states:us-east-1:<AWS::AccountId>:execution:<{state_machine_id}.Name>:*"
-    ]
+    for name in HANDLERS:
+        grants = s.function_grants(name)
+        actions = set().union(*grants.values())
+        assert ("states:SendTaskSuccess" in actions) == (name in ("job_state_changed", "monitor")), name
+        # The monitor reconciles jobs whose execution ended; Prepare takes over an upload whose execution
+        # ended before creating a labeling job
+        executions = [r for r, a in grants.items() if "states:DescribeExecution" in a]
+        expected = (
+            [f"arn:<AWS::Partition>:states:us-east-1:<AWS::AccountId>:execution:<{state_machine_id}.Name>:*"]
+            if name in ("prepare", "monitor")
+            else []
+        )
+        assert executions == expected, name
+
+
+def test_execution_checks_are_policies_of_their_own(default_synth):
+    # DescribeExecution names the state machine, which invokes Prepare: through the role's default policy
+    # (which the function depends on) the function, its policy and the state machine would form a cycle
+    s = default_synth
+    for name in ("prepare", "monitor"):
+        role_id = s.function(name)["Properties"]["Role"]["Fn::GetAtt"][0]
+        policies = [
+            policy
+            for policy in s.resources("AWS::IAM::Policy").values()
+            if {"Ref": role_id} in policy["Properties"]["Roles"]
+            and any(
+                "states:DescribeExecution" in as_list(statement["Action"])
+                for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+            )
+        ]
+        assert len(policies) == 1, name
+        [statement] = policies[0]["Properties"]["PolicyDocument"]["Statement"]
+        assert as_list(statement["Action"]) == ["states:DescribeExecution"], name
+        function_depends = as_list(s.function(name).get("DependsOn", []))
+        policy_id = next(k for k, v in s.resources("AWS::IAM::Policy").items() if v is policies[0])
+        assert policy_id not in function_depends, name
 
 
 def test_functions_get_the_configured_kms_key_only_when_set(default_synth, kms_synth):

@@ -5,7 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES
 from stack_synth import HANDLERS, KMS_KEY_ARN, SHARED_BUCKET, flatten
+
+from stacks.job_functions import FUNCTION_SPECS, ephemeral_storage_mb_for
 
 COMMON = {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"}
 #: The environment table of docs/design.md (plus JOB_NAME_PREFIX for job_state_changed's prefix filter).
@@ -107,3 +110,27 @@ def test_asset_is_the_lambdas_folder_without_caches(default_synth):
     assert "labelchain_fn/core/config.py" in files
     assert "labelchain_fn/handlers/__init__.py" in files
     assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
+
+
+def test_prepare_tmp_holds_twice_the_largest_manifest(default_synth):
+    # GIVEN the largest manifest Prepare reads and spools (core/manifest.py)
+    # WHEN the stack is synthesized
+    size = default_synth.function("prepare")["Properties"]["EphemeralStorage"]["Size"]
+    # THEN Prepare's /tmp is derived from it: twice the limit in MiB, never below Lambda's 512
+    assert (
+        size == FUNCTION_SPECS["prepare"].ephemeral_storage_mb == ephemeral_storage_mb_for(MAX_MANIFEST_BYTES)
+    )
+    assert size * 2**20 >= 2 * MAX_MANIFEST_BYTES
+    # AND the other functions keep Lambda's default
+    others = {n: default_synth.function(n)["Properties"]["EphemeralStorage"]["Size"] for n in HANDLERS}
+    del others["prepare"]
+    assert set(others.values()) == {512}
+
+
+@pytest.mark.parametrize(
+    ("limit", "expected"),
+    [(2**20, 512), (256 * 2**20, 512), (300 * 2**20, 600), (300 * 2**20 + 1, 601), (8 * 2**30, 10_240)],
+)
+def test_ephemeral_storage_is_twice_the_spool_within_lambda_bounds(limit, expected):
+    # GIVEN a largest spooled file  WHEN sized  THEN 2x in whole MiB, clamped to 512-10,240 MiB
+    assert ephemeral_storage_mb_for(limit) == expected

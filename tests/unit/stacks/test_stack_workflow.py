@@ -10,6 +10,20 @@ from scripts.render_asl import render_asl
 
 THIRTY_DAYS = 30 * 24 * 3600
 CATCHING_STATES = ("Prepare", "StartJob", "RecordJob", "RunWithControl", "CompareJobs")
+CATCH_ALL = {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}
+#: Retried on every Lambda state: failures that say nothing about the input (stacks/job_run.py).
+TRANSIENT_RETRY = {
+    "ErrorEquals": [
+        "TransientAwsError",
+        "Lambda.Unknown",
+        "Sandbox.Timedout",
+        "Runtime.ExitError",
+        "Lambda.TooManyRequestsException",
+    ],
+    "IntervalSeconds": 2,
+    "MaxAttempts": 5,
+    "BackoffRate": 2,
+}
 TASK_FUNCTIONS = {
     "Prepare": "prepare",
     "RecordJob": "record",
@@ -127,9 +141,60 @@ def test_start_job_retries_throttling_with_backoff(asl):
 
 def test_every_step_catches_all_errors_into_record_failure(asl):
     for name in CATCHING_STATES:
-        assert asl["States"][name]["Catch"] == [
-            {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RecordFailure"}
-        ], name
+        # RecordJob first waits again for a job Ground Truth still runs (below); the catch-all comes last
+        assert asl["States"][name]["Catch"][-1] == CATCH_ALL, name
+    for name in ("Prepare", "StartJob", "RunWithControl", "CompareJobs"):
+        assert asl["States"][name]["Catch"] == [CATCH_ALL], name
+
+
+def test_record_job_waits_again_for_a_job_ground_truth_still_runs(asl):
+    # LabelingJobNotEnded goes back to StartJob (which adopts its own job and stores a new token), before
+    # the catch-all could record it as a failure; the state's input is kept as it was
+    assert asl["States"]["RecordJob"]["Catch"] == [
+        {"ErrorEquals": ["LabelingJobNotEnded"], "ResultPath": None, "Next": "StartJob"},
+        CATCH_ALL,
+    ]
+
+
+def _lambda_states(asl) -> dict[str, dict[str, Any]]:
+    """Every Lambda-invoking Task state, also inside the Parallel's branches."""
+    found = {}
+    for name, state in asl["States"].items():
+        for branch in state.get("Branches", []):
+            found.update({k: v for k, v in branch["States"].items() if v["Type"] == "Task"})
+        if state["Type"] == "Task":
+            found[name] = state
+    return found
+
+
+def test_every_lambda_state_retries_transient_failures_with_backoff(asl):
+    states = _lambda_states(asl)
+    assert set(states) == {
+        "Prepare",
+        "StartJob",
+        "RecordJob",
+        "CompareJobs",
+        "RecordFailure",
+        "StartMainJob",
+        "RecordMainJob",
+        "StartControlJob",
+        "RecordControlJob",
+        "ControlJobFailed",
+    }
+    for name, state in states.items():
+        # 2 s, then doubling: 2+4+8+16+32 s over 5 attempts
+        assert TRANSIENT_RETRY in state["Retry"], name
+        # and the Lambda service errors keep CDK's own retrier
+        assert any("Lambda.ServiceException" in r["ErrorEquals"] for r in state["Retry"]), name
+
+
+def test_a_named_error_of_the_input_is_never_retried(asl):
+    # Errors that say something about the input (a bad manifest, a failed job) fail at once
+    for name, state in _lambda_states(asl).items():
+        retried = {error for retry in state["Retry"] for error in retry["ErrorEquals"]}
+        assert not retried & {"States.ALL", "ManifestInvalid", "LabelingJobFailed", "LabelingJobNotEnded"}, (
+            name
+        )
 
 
 def test_failure_path_ends_in_fail_with_the_caught_error(asl):
@@ -137,6 +202,52 @@ def test_failure_path_ends_in_fail_with_the_caught_error(asl):
     assert states["RecordFailure"]["ResultPath"] is None  # keeps $.error for the Fail state
     assert states["RecordFailure"]["Catch"][0]["Next"] == "Failed"
     assert states["Failed"] == {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+
+
+def _branches(asl) -> dict[str, dict[str, Any]]:
+    main, control = asl["States"]["RunWithControl"]["Branches"]
+    return {"Main": main["States"], "Control": control["States"]}
+
+
+def test_a_main_job_failure_fails_the_parallel(asl):
+    # The main branch catches only the job still running; anything else fails RunWithControl, whose catch
+    # records the failure (and cancels the control branch; RecordFailure stops the control job)
+    states = _branches(asl)["Main"]
+    assert set(states) == {"StartMainJob", "RecordMainJob"}
+    assert "Catch" not in states["StartMainJob"]
+    assert states["RecordMainJob"]["Catch"] == [
+        {"ErrorEquals": ["LabelingJobNotEnded"], "ResultPath": None, "Next": "StartMainJob"}
+    ]
+
+
+def test_a_control_job_failure_is_caught_in_its_branch(asl, default_synth):
+    # Any failure of the control branch goes to ControlJobFailed, so it never fails the Parallel
+    states = _branches(asl)["Control"]
+    assert set(states) == {"StartControlJob", "RecordControlJob", "ControlJobFailed", "ControlJobUnrecorded"}
+    to_failed = {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ControlJobFailed"}
+    assert states["StartControlJob"]["Catch"] == [to_failed]
+    assert states["RecordControlJob"]["Catch"] == [
+        {"ErrorEquals": ["LabelingJobNotEnded"], "ResultPath": None, "Next": "StartControlJob"},
+        to_failed,
+    ]
+    # AND ControlJobFailed closes the control job by Ground Truth's truth through the record function,
+    # with the caught error; its summary is the branch's result
+    failed = states["ControlJobFailed"]
+    assert failed["Resource"] == _lambda_arn(default_synth, "record")
+    assert failed["Parameters"] == {
+        "labelingJobName.$": "$.prepared.jobs.control.labelingJobName",
+        "error.$": "$.error",
+    }
+    assert failed["ResultPath"] == "$.recorded" and failed["OutputPath"] == "$.recorded"
+    assert failed["End"] is True
+    # AND if even closing the job fails for good, the branch still ends with a summary that says so
+    assert failed["Catch"] == [
+        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.closeError", "Next": "ControlJobUnrecorded"}
+    ]
+    unrecorded = states["ControlJobUnrecorded"]
+    assert unrecorded["Type"] == "Pass" and unrecorded["End"] is True
+    assert unrecorded["Parameters"]["status"] == "UNRECORDED"
+    assert unrecorded["Parameters"]["error.$"] == "$.error.Error"
 
 
 def test_parallel_runs_main_and_control_and_names_their_summaries(asl, default_synth):

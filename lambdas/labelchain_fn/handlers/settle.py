@@ -1,0 +1,175 @@
+"""Settle a job record to Ground Truth's truth, exactly once, whoever gets there first.
+
+RecordJob (the workflow), the Monitor (the reconciler, when no execution will record the job) and
+RecordFailure / the control's failure path all end here, so they cannot disagree:
+
+* :func:`settle_job` records a job Ground Truth reports ended: figures, cost, model, chain head (the rule
+  of :mod:`labelchain_fn.core.chain_head`), then the record leaves the ``active`` index in one conditional
+  write. Only the call that made that write counts the job's metrics; the notification is sent until one
+  call has marked it sent. Each step is idempotent, so a call that dies anywhere is completed by the next.
+* :func:`close_failed_job` handles a job whose execution path failed: a job Ground Truth never created is
+  closed FAILED with the execution's error; an ended one is settled as Ground Truth reports it; a running
+  one is stopped and stays active until Ground Truth says it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from labelchain_fn.adapters.job_store import JobStore
+from labelchain_fn.adapters.labeling import LabelingJobs
+from labelchain_fn.adapters.notifier import Notifier
+from labelchain_fn.adapters.objects import Objects
+from labelchain_fn.core import records
+from labelchain_fn.core.callbacks import TERMINAL_STATUSES
+from labelchain_fn.core.chain_head import feeds_head
+from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.errors import ManifestNotFound, UnknownChain
+from labelchain_fn.core.figures import figures_from_description
+from labelchain_fn.core.inputs import parse_s3_uri
+from labelchain_fn.core.manifest import OutputStats, count_output_manifest
+from labelchain_fn.core.messages import job_recorded_message
+from labelchain_fn.core.metrics import JOBS_FAILED, MetricDatum, count, recorded_job_metrics
+from labelchain_fn.handlers.shared import logger
+
+
+@dataclass(frozen=True)
+class SettledJob:
+    """A settled job: its ``summary`` (``records.job_summary``), the per-chain ``metrics`` to emit (empty
+    unless this call settled it, so each job is counted once) and ``first``."""
+
+    summary: dict[str, Any]
+    metrics: list[MetricDatum]
+    first: bool
+
+
+def chain_of(item: Mapping[str, Any], chains: Mapping[str, ChainConfig]) -> ChainConfig:
+    """The configuration of the job's chain; ``UnknownChain`` when it is no longer configured."""
+    chain = chains.get(str(item["chain"]))
+    if chain is None:
+        raise UnknownChain(
+            f"chain {item['chain']!r} of job {item['labelingJobName']} is no longer configured"
+        )
+    return chain
+
+
+def _output_stats(uri: str | None, chain: ChainConfig, objects: Objects) -> OutputStats | None:
+    if not uri:
+        return None
+    bucket, key = parse_s3_uri(uri)
+    try:
+        return count_output_manifest(objects.iter_lines(bucket, key), chain.label_attribute_name)
+    except ManifestNotFound:
+        logger.warning("output manifest missing", extra={"outputManifestS3Uri": uri})
+        return None
+
+
+def settle_job(
+    item: Mapping[str, Any],
+    description: Mapping[str, Any],
+    *,
+    chain: ChainConfig,
+    store: JobStore,
+    objects: Objects,
+    notifier: Notifier,
+    now: str,
+    region: str,
+) -> SettledJob:
+    """Record the ended job ``item`` as ``description`` (its ``DescribeLabelingJob``) reports it.
+
+    The model and the head are written before the record leaves the ``active`` index: a call that dies
+    in between leaves the job active, and the next call finishes the same idempotent steps.
+    """
+    name = str(item["labelingJobName"])
+    output_uri = (description.get("LabelingJobOutput") or {}).get("OutputDatasetS3Uri")
+    figures = figures_from_description(description, chain, _output_stats(output_uri, chain, objects))
+    attributes = {**figures.to_item(), "labelingJobArn": description.get("LabelingJobArn")}
+    attributes = {key: value for key, value in attributes.items() if value is not None}
+    model = figures.final_model_arn
+    if model:
+        store.put_model(
+            records.model_item(
+                arn=model,
+                chain=chain.name,
+                # What the job was asked to label (stored by Prepare), even if the chain changed since.
+                task_type=str(item.get("taskType") or chain.task_type.value),
+                labeling_job_name=name,
+                sequence=int(item["sequence"]),
+                labels=list(item.get("labels") or chain.labels),
+            )
+        )
+    candidate = {"role": item.get("role"), "status": attributes["status"], "finalModelArn": model}
+    advanced = feeds_head(candidate) and store.advance_head(
+        chain.name, int(item["sequence"]), name, str(model), now
+    )
+    settled = store.record_figures(name, attributes["status"], attributes, now)
+    summary = records.job_summary(settled.item, head_advanced=advanced)
+    if settled.first or not settled.item.get("notifiedAt"):
+        message = job_recorded_message(summary, region=region, execution_arn=item.get("executionArn"))
+        # Marked only once it went out, so a retry (or the reconciler) tries a lost notification again.
+        if notifier.publish(message.subject, message.body):
+            store.mark_notified(name, now)
+    logger.info(
+        "job recorded",
+        extra={"summary": summary, "first": settled.first, "outputMismatch": figures.output_mismatch},
+    )
+    return SettledJob(summary, recorded_job_metrics(summary) if settled.first else [], settled.first)
+
+
+def close_failed_job(
+    item: Mapping[str, Any],
+    error: str,
+    cause: str,
+    *,
+    chains: Mapping[str, ChainConfig],
+    store: JobStore,
+    labeling: LabelingJobs,
+    objects: Objects,
+    notifier: Notifier,
+    now: str,
+    region: str,
+) -> SettledJob:
+    """Close the job of an execution path that failed with ``error``, by Ground Truth's truth.
+
+    Returns
+    -------
+    SettledJob
+        The summary carries ``error``/``cause``, ``created`` (Ground Truth has the job) and ``stopped``
+        (a running job was asked to stop); the metrics count the job when this call closed it.
+    """
+    name = str(item["labelingJobName"])
+    description = labeling.find_created(name, item.get("manifestS3Uri"))
+    stopped, data, first = False, [], False
+    if description is None:
+        # Ground Truth has no such job: nothing was created and nothing can be settled but the record.
+        first = store.close_unstarted(name, error, cause, now)
+        data = [count(JOBS_FAILED)] if first else []
+        stored = store.get_job(name) or dict(item)
+    elif description["LabelingJobStatus"] in TERMINAL_STATUSES:
+        store.note_failure(name, error, cause, now)
+        settled = settle_job(
+            item,
+            description,
+            chain=chain_of(item, chains),
+            store=store,
+            objects=objects,
+            notifier=notifier,
+            now=now,
+            region=region,
+        )
+        stored, data, first = {**item, **settled.summary}, settled.metrics, settled.first
+    else:
+        # Nobody waits for it any more: stop it; the reconciler records STOPPED once Ground Truth says so.
+        store.note_failure(name, error, cause, now)
+        stopped = labeling.stop(name)
+        stored = store.get_job(name) or dict(item)
+    summary = {
+        **records.job_summary(stored),
+        "error": error,
+        "cause": cause,
+        "created": description is not None,
+        "stopped": stopped,
+    }
+    return SettledJob(summary, data, first)
