@@ -15,7 +15,7 @@ export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/.cache/jsii
 export npm_config_update_notifier := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install test test-unit test-sandbox synth check lint typecheck cfn-lint asl demo bench clean
+.PHONY: install test test-unit test-sandbox synth check lint typecheck cfn-lint asl demo bench faults clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,13 @@ demo: synth
 ## BENCH_ARGS, e.g. `make bench BENCH_ARGS=--quick` (no `make test`, 30-day polling run extrapolated)
 bench: install
 	$(PY) bench/run_all.py $(BENCH_ARGS)
+
+## make faults — the fault sweep: every call site of every handler x (transient error, crash, timeout) in two
+## scenarios, plus 50 random double faults (seeded), each run checked against the pipeline's invariants; prints
+## the site x fault table, writes build/fault-sweep.json, fails on any violation. Options via FAULTS_ARGS,
+## e.g. `make faults FAULTS_ARGS="--only main/record/invoke/crash"` or `FAULTS_ARGS="--seed 7"`
+faults: install
+	$(PY) -m tests.faults.sweep $(FAULTS_ARGS)
 
 ## make scan — security gates: cdk-nag (synth fails on an unacknowledged finding), checkov on the synthesized
 ## templates with the justified skips of security/checkov.yaml, and the secrets/IAM contract tests

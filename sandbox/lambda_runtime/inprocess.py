@@ -3,7 +3,9 @@
 A registry maps function names to callables ``handler(event, context)``. Results and errors have the same
 shape as the subprocess runner's (``errorType`` is the exception class name), so Step Functions
 ``Retry``/``Catch`` behave identically. The function's environment variables are applied to ``os.environ``
-for the duration of the call (invocations are serialised for that reason).
+for the duration of the call (invocations are serialised for that reason). A handler that raises one of the
+simulated faults of :mod:`~sandbox.lambda_runtime.invocation` (``SimulatedCrash``, ``SimulatedTimeout``,
+``SimulatedServiceError``) ends the way AWS reports that fault.
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .invocation import Invocation, InvocationResult, error_payload, exception_payload, timeout_payload
+from .invocation import (
+    Invocation,
+    InvocationResult,
+    SimulatedCrash,
+    SimulatedServiceError,
+    SimulatedTimeout,
+    error_payload,
+    exception_payload,
+    simulated_fault_payload,
+    timeout_payload,
+)
 
 Handler = Callable[[Any, Any], Any]
 
@@ -115,6 +127,10 @@ class InProcessRunner:
         def call() -> None:
             try:
                 result = handler(json.loads(event_json), context)
+            except (SimulatedCrash, SimulatedTimeout, SimulatedServiceError) as fault:
+                payload = simulated_fault_payload(fault, request_id, invocation.timeout_seconds)
+                outcome["result"] = InvocationResult(payload or exception_payload(fault, request_id), True)
+                return
             except Exception as error:
                 outcome["result"] = InvocationResult(exception_payload(error, request_id), True)
                 return
