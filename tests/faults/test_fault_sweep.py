@@ -52,21 +52,9 @@ def test_the_fault_free_run_keeps_every_invariant_and_reaches_every_handler(
     assert set(HANDLERS[scenario]) <= invoked, result.sites
 
 
-#: Open: a RecordJob that dies after the write that settled the job loses the job's per-chain metrics (they
-#: are flushed when the handler ends, and the retry is no longer the first settle). I5 in `make faults`.
-KNOWN_OPEN = {("main", "record", "crash"), ("control", "record", "crash")}
-
-
-def _case(scenario: str, handler: str, kind: str) -> object:
-    marks = (
-        [pytest.mark.xfail(strict=False, reason="metrics lost when RecordJob dies after settling (I5)")]
-        if (scenario, handler, kind) in KNOWN_OPEN
-        else []
-    )
-    return pytest.param(scenario, handler, kind, id=f"{scenario}-{handler}-{kind}", marks=marks)
-
-
-@pytest.mark.parametrize(("scenario", "handler", "kind"), [_case(*case) for case in CASES])
+@pytest.mark.parametrize(
+    ("scenario", "handler", "kind"), [pytest.param(*case, id="-".join(case)) for case in CASES]
+)
 def test_a_single_fault_breaks_no_invariant(
     fault_assembly: Path, discovered_sites: dict[str, list[Site]], scenario: str, handler: str, kind: str
 ) -> None:

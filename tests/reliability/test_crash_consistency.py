@@ -154,9 +154,7 @@ def test_a_batch_whose_prepare_failed_after_the_claim_is_released_and_a_retry_la
 
 def test_a_failing_control_job_fails_only_the_control(deployed: Deployed) -> None:
     # GIVEN Ground Truth fails the cold control job (names <prefix>-birds-0001c-<hash>) halfway
-    deployed.fault(
-        {"kind": "fail", "namePattern": "lc-birds-????c-*", "reason": "ClientError: workers quit"}
-    )
+    deployed.fault({"kind": "fail", "namePattern": "lc-birds-????c-*", "reason": "ClientError: workers quit"})
     deployed.put("manual/with-control.manifest", "\n".join(deployed.lines()))
     manifest = f"s3://{deployed.input_bucket}/manual/with-control.manifest"
     # WHEN the batch runs warm with a control

@@ -180,6 +180,10 @@ class JobStore(UploadRecords, ProgressRecords):
         """Remember that the job's final notification went out (a retry does not send it again)."""
         self.table.update(records.job_key(labeling_job_name), "SET notifiedAt = :now", values={":now": now})
 
+    def mark_counted(self, labeling_job_name: str, now: str) -> None:
+        """Remember that the settled job's per-chain metrics went out (nobody counts it again)."""
+        self.table.update(records.job_key(labeling_job_name), "SET countedAt = :now", values={":now": now})
+
     def note_failure(self, labeling_job_name: str, error: str, cause: str, now: str) -> None:
         """Store the error that ended the job's execution, without deciding the job's status (Ground
         Truth's status is recorded when the job ends; the record stays in the ``active`` index)."""

@@ -35,13 +35,12 @@ from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.figures import COUNTER_NAMES
 from labelchain_fn.core.messages import job_stalled_message, job_stopped_message
-from labelchain_fn.core.metrics import ACTIVE_JOBS, JOBS_FAILED, STALLED_JOBS, MetricDatum, count
+from labelchain_fn.core.metrics import ACTIVE_JOBS, STALLED_JOBS, count
 from labelchain_fn.core.monitoring import decide
 from labelchain_fn.handlers.delivery import NOT_WAITING, deliver_callback
-from labelchain_fn.handlers.settle import chain_of, settle_job
+from labelchain_fn.handlers.settle import chain_of, close_unstarted, settle_job
 from labelchain_fn.handlers.shared import (
     add_metrics,
-    emit_chain_metric,
     emit_notifications_failed,
     expires_at,
     logger,
@@ -88,7 +87,7 @@ class Reconciler:
 
     def job(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """Check one active job; returns what was done (``snapshot``, ``callback``, ``stopped``,
-        ``stalled``, ``settled`` — this run recorded the job's end — and ``metrics`` to emit)."""
+        ``stalled`` and ``settled`` — this run recorded the job's end)."""
         name = str(item["labelingJobName"])
         execution_arn = item.get("executionArn")
         execution_status = self.callbacks.execution_status(str(execution_arn)) if execution_arn else None
@@ -102,14 +101,13 @@ class Reconciler:
             "stalled": False,
             "chain": item.get("chain"),
             "settled": False,
-            "metrics": [],
         }
         description = self.labeling.find_created(name, item.get("manifestS3Uri"))
         if description is None:
             if not waiting:  # nothing was created, and the execution that would create it has ended
                 cause = f"execution {execution_status or 'unknown'} before the labeling job was created"
-                done["settled"] = self.store.close_unstarted(name, ENDED_EXECUTION, cause, self.now)
-                done["metrics"] = [count(JOBS_FAILED)] if done["settled"] else []
+                closed = close_unstarted(name, ENDED_EXECUTION, cause, store=self.store, now=self.now)
+                done["settled"] = closed
             return done
         status, reason = str(description["LabelingJobStatus"]), description.get("FailureReason")
         counters = _counters(description.get("LabelCounters"))
@@ -144,7 +142,7 @@ class Reconciler:
                     now=self.now,
                     region=self.settings.region,
                 )
-                done.update(settled=settled.first, metrics=settled.metrics)
+                done["settled"] = settled.first
         if decision.stop_job:
             cause = f"execution {execution_status}; labeling job stopped (nobody would record it)"
             self.store.note_failure(name, ENDED_EXECUTION, cause, self.now)
@@ -205,16 +203,11 @@ def monitor(reconciler: Reconciler) -> dict[str, Any]:
 
 
 def _emit_metrics(summary: Mapping[str, Any], notifications_failed: int) -> None:
-    """Pipeline-wide ``ActiveJobs``/``StalledJobs``/``NotificationsFailed``, and per chain the metrics of
-    the jobs this run settled (``JobsCompleted``/``JobsFailed``, cost, share, duration: counted once)."""
-    jobs = summary["jobs"]
-    stalled = sum(1 for job in jobs if job["stalled"])
+    """Pipeline-wide ``ActiveJobs``/``StalledJobs``/``NotificationsFailed`` (the jobs this run settled
+    were counted per chain as they were settled: ``settle.count_once``)."""
+    stalled = sum(1 for job in summary["jobs"] if job["stalled"])
     add_metrics([count(ACTIVE_JOBS, summary["checked"]), count(STALLED_JOBS, stalled)])
     emit_notifications_failed(notifications_failed)
-    for job in jobs:
-        datum: MetricDatum
-        for datum in job["metrics"]:
-            emit_chain_metric(str(job["chain"]), datum)
 
 
 @logger.inject_lambda_context
@@ -242,5 +235,4 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         _emit_metrics(incomplete.summary, notifier.failed)
         raise
     _emit_metrics(summary, notifier.failed)
-    # The metrics were emitted; the invocation's answer stays JSON.
-    return {**summary, "jobs": [{k: v for k, v in job.items() if k != "metrics"} for job in summary["jobs"]]}
+    return summary

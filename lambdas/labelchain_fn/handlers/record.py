@@ -29,10 +29,8 @@ from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNotEnded
 from labelchain_fn.handlers.failures import error_and_cause
 from labelchain_fn.handlers.settle import SettledJob, chain_of, close_failed_job, settle_job
 from labelchain_fn.handlers.shared import (
-    add_metrics,
     emit_notifications_failed,
     logger,
-    metrics,
     now_iso,
     surfaces_transient_errors,
     tracer,
@@ -98,7 +96,7 @@ def record(
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+# No @metrics.log_metrics: what RecordJob counts is printed as it is settled (settle.count_once).
 @surfaces_transient_errors
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.record.handler``."""
@@ -114,6 +112,5 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         now=now_iso(),
         region=settings.region,
     )
-    add_metrics(recorded.metrics, chain=str(recorded.summary["chain"]))
     emit_notifications_failed(notifier.failed)
     return recorded.summary

@@ -30,7 +30,7 @@ from labelchain_fn.core.inputs import parse_execution_input
 from labelchain_fn.core.messages import execution_failed_message
 from labelchain_fn.core.metrics import EXECUTIONS_FAILED, count
 from labelchain_fn.handlers.failures import error_and_cause
-from labelchain_fn.handlers.settle import close_failed_job
+from labelchain_fn.handlers.settle import close_failed_job, count_once
 from labelchain_fn.handlers.shared import (
     add_metrics,
     emit_notifications_failed,
@@ -89,6 +89,7 @@ def record_failure(
         if not item.get("activePk"):
             # Settled already (e.g. by the monitor): keep Ground Truth's status, add the execution's error.
             store.note_failure(name, error, cause, now)
+            count_once(item, store=store, now=now)  # a settle whose caller died before it counted
             jobs.append({**item, "error": error, "cause": cause, "created": bool(item.get("labelingJobArn"))})
             continue
         closed = close_failed_job(
@@ -106,7 +107,6 @@ def record_failure(
         jobs.append({**item, **closed.summary})
         stopped += [name] if closed.summary["stopped"] else []
         closed_names += [name] if closed.first else []
-        data += closed.metrics
     upload = prepared.get("upload")
     # Ground Truth's word, not the record's: a job whose ARN a dying StartJob never stored still counts.
     created = [job for job in jobs if job.get("created") or job.get("labelingJobArn")]

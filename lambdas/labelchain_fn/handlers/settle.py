@@ -5,8 +5,9 @@ RecordFailure / the control's failure path all end here, so they cannot disagree
 
 * :func:`settle_job` records a job Ground Truth reports ended: figures, cost, model, chain head (the rule
   of :mod:`labelchain_fn.core.chain_head`), then the record leaves the ``active`` index in one conditional
-  write. Only the call that made that write counts the job's metrics; the notification is sent until one
-  call has marked it sent. Each step is idempotent, so a call that dies anywhere is completed by the next.
+  write. The notification is sent, and the job's per-chain metrics are counted (:func:`count_once`), until
+  one call has marked them done. Each step is idempotent, so a call that dies anywhere is completed by the
+  next.
 * :func:`close_failed_job` handles a job whose execution path failed: a job Ground Truth never created is
   closed FAILED with the execution's error; an ended one is settled as Ground Truth reports it; a running
   one is stopped and stays active until Ground Truth says it stopped.
@@ -32,17 +33,42 @@ from labelchain_fn.core.inputs import parse_s3_uri
 from labelchain_fn.core.manifest import OutputStats, count_output_manifest
 from labelchain_fn.core.messages import job_recorded_message
 from labelchain_fn.core.metrics import JOBS_FAILED, MetricDatum, count, recorded_job_metrics
-from labelchain_fn.handlers.shared import logger
+from labelchain_fn.handlers.shared import emit_chain_metrics, logger
 
 
 @dataclass(frozen=True)
 class SettledJob:
-    """A settled job: its ``summary`` (``records.job_summary``), the per-chain ``metrics`` to emit (empty
-    unless this call settled it, so each job is counted once) and ``first``."""
+    """A settled job: its ``summary`` (``records.job_summary``) and ``first`` (this call settled it)."""
 
     summary: dict[str, Any]
-    metrics: list[MetricDatum]
     first: bool
+
+
+def job_metrics(item: Mapping[str, Any]) -> list[MetricDatum]:
+    """What a settled job counts: the figures of a job Ground Truth has (``recorded_job_metrics``), or
+    ``JobsFailed`` alone for a record closed because Ground Truth never created its job."""
+    if item.get("labelingJobArn"):
+        return recorded_job_metrics(records.job_summary(item))
+    return [count(JOBS_FAILED)]
+
+
+def count_once(item: Mapping[str, Any], *, store: JobStore, now: str) -> bool:
+    """Emit the per-chain metrics of the settled job ``item`` unless ``countedAt`` says they went out.
+
+    Printed first, remembered second: a call that dies between the two lines makes the next call count the
+    job again (at least once); the other order would lose the count of a job nobody retries. False when
+    the job is not settled or was counted already.
+    """
+    if item.get("activePk") or item.get("countedAt"):
+        return False
+    name = str(item["labelingJobName"])
+    emit_chain_metrics(str(item["chain"]), job_metrics(item))
+    try:
+        store.mark_counted(name, now)
+    except Exception:
+        # The metrics are out: failing the invocation now would only make its retry count them twice.
+        logger.exception("could not remember that the job was counted", extra={"labelingJobName": name})
+    return True
 
 
 def chain_of(item: Mapping[str, Any], chains: Mapping[str, ChainConfig]) -> ChainConfig:
@@ -111,11 +137,22 @@ def settle_job(
         # Marked only once it went out, so a retry (or the reconciler) tries a lost notification again.
         if notifier.publish(message.subject, message.body):
             store.mark_notified(name, now)
+    count_once(settled.item, store=store, now=now)
     logger.info(
         "job recorded",
         extra={"summary": summary, "first": settled.first, "outputMismatch": figures.output_mismatch},
     )
-    return SettledJob(summary, recorded_job_metrics(summary) if settled.first else [], settled.first)
+    return SettledJob(summary, settled.first)
+
+
+def close_unstarted(name: str, error: str, cause: str, *, store: JobStore, now: str) -> bool:
+    """Close the record of a job Ground Truth does not have (nothing was created, nothing can be settled
+    but the record) as FAILED with ``error``/``cause``, and count it; True if this call closed it."""
+    first = store.close_unstarted(name, error, cause, now)
+    stored = store.get_job(name)
+    if stored is not None:
+        count_once(stored, store=store, now=now)
+    return first
 
 
 def close_failed_job(
@@ -137,15 +174,13 @@ def close_failed_job(
     -------
     SettledJob
         The summary carries ``error``/``cause``, ``created`` (Ground Truth has the job) and ``stopped``
-        (a running job was asked to stop); the metrics count the job when this call closed it.
+        (a running job was asked to stop).
     """
     name = str(item["labelingJobName"])
     description = labeling.find_created(name, item.get("manifestS3Uri"))
-    stopped, data, first = False, [], False
+    stopped, first = False, False
     if description is None:
-        # Ground Truth has no such job: nothing was created and nothing can be settled but the record.
-        first = store.close_unstarted(name, error, cause, now)
-        data = [count(JOBS_FAILED)] if first else []
+        first = close_unstarted(name, error, cause, store=store, now=now)
         stored = store.get_job(name) or dict(item)
     elif description["LabelingJobStatus"] in TERMINAL_STATUSES:
         store.note_failure(name, error, cause, now)
@@ -159,7 +194,7 @@ def close_failed_job(
             now=now,
             region=region,
         )
-        stored, data, first = {**item, **settled.summary}, settled.metrics, settled.first
+        stored, first = {**item, **settled.summary}, settled.first
     else:
         # Nobody waits for it any more: stop it; the reconciler records STOPPED once Ground Truth says so.
         store.note_failure(name, error, cause, now)
@@ -172,4 +207,4 @@ def close_failed_job(
         "created": description is not None,
         "stopped": stopped,
     }
-    return SettledJob(summary, data, first)
+    return SettledJob(summary, first)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit, single_metric
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
@@ -29,7 +29,7 @@ __all__ = [
     "CHAIN_DIMENSION",
     "account_of",
     "add_metrics",
-    "emit_chain_metric",
+    "emit_chain_metrics",
     "emit_notifications_failed",
     "expires_at",
     "logger",
@@ -85,10 +85,15 @@ def add_metrics(data: Iterable[MetricDatum], *, chain: str | None = None) -> Non
         metrics.add_metric(name=datum.name, unit=datum.unit, value=datum.value)
 
 
-def emit_chain_metric(chain: str, datum: MetricDatum) -> None:
-    """Print one metric now with its own ``chain`` dimension (for handlers that serve several chains)."""
-    with single_metric(name=datum.name, unit=MetricUnit(datum.unit), value=datum.value) as metric:
-        metric.add_dimension(name=CHAIN_DIMENSION, value=chain)
+def emit_chain_metrics(chain: str, data: Iterable[MetricDatum]) -> None:
+    """Print ``data`` now, as one metric document with its own ``chain`` dimension (not at the end of the
+    invocation: for handlers that serve several chains, and for counts that must be out before a write
+    remembers they are)."""
+    document = EphemeralMetrics()
+    document.add_dimension(name=CHAIN_DIMENSION, value=chain)
+    for datum in data:
+        document.add_metric(name=datum.name, unit=MetricUnit(datum.unit), value=datum.value)
+    document.flush_metrics()
 
 
 def emit_notifications_failed(failed: int) -> None:

@@ -42,3 +42,8 @@ def chain_point(name: str, value: float, unit: str = "Count", chain: str = "bird
 def service_point(name: str, value: float, unit: str = "Count") -> MetricPoint:
     """The point of a pipeline-wide metric (dimension ``service`` only)."""
     return MetricPoint("LabelChain", name, unit, {"service": "labelchain"}, value)
+
+
+def chain_metric_names(stdout: str, chain: str = "birds") -> list[str]:
+    """The names of the per-chain metric values printed for ``chain``, in order."""
+    return [p.name for p in metric_points(stdout) if p.dimensions.get("chain") == chain]

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from emf_points import chain_point, metric_points, service_point
+from emf_points import chain_metric_names, chain_point, metric_points, service_point
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
@@ -115,7 +115,7 @@ def test_first_look_writes_a_snapshot(
 
 
 def test_sends_a_missed_callback(
-    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls
+    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls, capsys: Any
 ) -> None:
     # GIVEN the job completed but its event was lost
     describe(sagemaker, item, "Completed", human=651, machine=599)
@@ -123,7 +123,8 @@ def test_sends_a_missed_callback(
     summary = run()
     # THEN it resumes the execution like JobStateChanged would, and leaves the recording to RecordJob
     [job] = summary["jobs"]
-    assert (job["callback"], job["settled"], job["metrics"]) == ("sent", False, [])
+    assert (job["callback"], job["settled"]) == ("sent", False)
+    assert chain_metric_names(capsys.readouterr().out) == []
     assert [op for op, _ in sfn_calls] == ["SendTaskSuccess"]
     assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
 
@@ -199,6 +200,7 @@ def test_stops_a_job_whose_execution_was_aborted(
     store: JobStore,
     run: Any,
     mailbox: Mailbox,
+    capsys: Any,
 ) -> None:
     # GIVEN the execution was aborted while the job runs
     aws.sfn.stop_execution(executionArn=execution)
@@ -208,7 +210,8 @@ def test_stops_a_job_whose_execution_was_aborted(
     summary = run()
     # THEN the job is asked to stop and the stop announced
     [job] = summary["jobs"]
-    assert job["stopped"] is True and job["settled"] is False and job["metrics"] == []
+    assert job["stopped"] is True and job["settled"] is False
+    assert chain_metric_names(capsys.readouterr().out) == []
     [mail] = mailbox()
     assert mail["subject"] == f"labelchain: stopped {NAME}"
     assert "Stopping (the execution is ABORTED)" in mail["message"]
@@ -226,6 +229,7 @@ def test_records_a_stopped_job_once_ground_truth_says_it_stopped(
     sagemaker: Stubber,
     store: JobStore,
     run: Any,
+    capsys: Any,
 ) -> None:
     # GIVEN the monitor stopped the job of an aborted execution
     aws.sfn.stop_execution(executionArn=execution)
@@ -237,9 +241,10 @@ def test_records_a_stopped_job_once_ground_truth_says_it_stopped(
     summary = run("2026-03-02T17:05:00+00:00")
     # THEN the job is settled STOPPED, counted as failed once, and leaves the active index
     [job] = summary["jobs"]
-    assert job["settled"] is True and job["metrics"][0].name == "JobsFailed"
+    assert job["settled"] is True and chain_metric_names(capsys.readouterr().out)[0] == "JobsFailed"
     stored = store.get_job(NAME)
     assert stored is not None and (stored["status"], stored["labelingJobStatus"]) == ("STOPPED", "Stopped")
+    assert stored["countedAt"] == "2026-03-02T17:05:00+00:00"
     assert list(store.list_active_jobs()) == []
 
 
@@ -251,6 +256,7 @@ def test_settles_a_completed_job_whose_execution_ended_exactly_once(
     store: JobStore,
     run: Any,
     mailbox: Mailbox,
+    capsys: Any,
 ) -> None:
     # GIVEN the execution was aborted and the job then completed with a final model
     aws.sfn.stop_execution(executionArn=execution)
@@ -260,7 +266,7 @@ def test_settles_a_completed_job_whose_execution_ended_exactly_once(
     first, second = run(), run("2026-03-02T17:05:00+00:00")
     # THEN the first run records the job as Ground Truth reports it (nobody else will), counting it once
     [job] = first["jobs"]
-    assert job["settled"] is True and job["metrics"][0].name == "JobsCompleted"
+    assert job["settled"] is True and chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
     stored = store.get_job(NAME)
     assert stored is not None and stored["status"] == "COMPLETED" and stored["notifiedAt"] == NOW
     assert stored["counters"]["HumanLabeled"] == 651
@@ -275,7 +281,13 @@ def test_settles_a_completed_job_whose_execution_ended_exactly_once(
 
 
 def test_closes_a_record_whose_job_was_never_created_once_its_execution_ended(
-    store: JobStore, chain: ChainConfig, execution: str, aws: AwsClients, sagemaker: Stubber, run: Any
+    store: JobStore,
+    chain: ChainConfig,
+    execution: str,
+    aws: AwsClients,
+    sagemaker: Stubber,
+    run: Any,
+    capsys: Any,
 ) -> None:
     # GIVEN a PENDING record whose execution was aborted before StartJob created the job
     store.put_job(pending_job(chain, NAME, now=STARTED))
@@ -285,7 +297,7 @@ def test_closes_a_record_whose_job_was_never_created_once_its_execution_ended(
     summary = run()
     # THEN the record is closed FAILED (nothing exists to settle), counted once, and leaves the index
     [job] = summary["jobs"]
-    assert job["settled"] is True and [d.name for d in job["metrics"]] == ["JobsFailed"]
+    assert job["settled"] is True and chain_metric_names(capsys.readouterr().out) == ["JobsFailed"]
     stored = store.get_job(NAME)
     assert stored is not None and (stored["status"], stored["error"]) == ("FAILED", "ExecutionEnded")
     assert "ABORTED" in stored["cause"] and list(store.list_active_jobs()) == []

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from emf_points import chain_point, metric_points, service_point
+from emf_points import chain_metric_names, chain_point, metric_points, service_point
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
@@ -231,10 +231,12 @@ def test_a_retried_record_does_not_count_the_job_again(
     chain: ChainConfig,
     run: Any,
     labeling: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # GIVEN a job RecordJob already recorded
     item = finished(aws, sagemaker, store, chain)
     run()
+    capsys.readouterr()
     # WHEN RecordJob runs again (a Lambda retry)
     sagemaker.add_response(
         "describe_labeling_job",
@@ -252,7 +254,7 @@ def test_a_retried_record_does_not_count_the_job_again(
         region=REGION,
     )
     # THEN the summary is the same but no metric is emitted a second time
-    assert again.summary["status"] == "COMPLETED" and again.metrics == []
+    assert again.summary["status"] == "COMPLETED" and chain_metric_names(capsys.readouterr().out) == []
 
 
 def test_refuses_a_job_ground_truth_still_runs(
@@ -288,6 +290,7 @@ def test_a_retry_after_a_crash_before_the_record_was_written_counts_the_job_once
     labeling: LabelingJobs,
     notifier: Notifier,
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # GIVEN RecordJob dies after registering the model and moving the head, before settling the record
     item = finished(aws, sagemaker, store, chain)
@@ -328,7 +331,7 @@ def test_a_retry_after_a_crash_before_the_record_was_written_counts_the_job_once
     )
     # THEN the retry settles the job, counts it (once) and reports the head it moved
     assert again.first is True and again.summary["headAdvanced"] is True
-    assert "JobsCompleted" in [d.name for d in again.metrics]
+    assert chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
     assert list(store.list_active_jobs()) == []
 
 
@@ -342,6 +345,7 @@ def test_the_notification_is_sent_until_it_is_marked_sent(
     notifier: Notifier,
     mailbox: Mailbox,
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # GIVEN RecordJob settled the job and published, then died before marking the notification sent
     item = finished(aws, sagemaker, store, chain)
@@ -377,7 +381,8 @@ def test_the_notification_is_sent_until_it_is_marked_sent(
     # THEN the first retry sends the notification again (at least once), the second does not; neither
     # counts the job a second time
     assert [m["subject"].split(" ")[1] for m in mailbox()] == [NAME, NAME]
-    assert (second.first, third.first, second.metrics, third.metrics) == (False, False, [], [])
+    assert (second.first, third.first) == (False, False)
+    assert chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
     stored = store.get_job(NAME)
     assert stored is not None and stored["notifiedAt"] == NOW
 
@@ -417,6 +422,7 @@ def test_a_failed_control_job_that_completed_is_recorded_as_ground_truth_says(
     objects: Objects,
     notifier: Notifier,
     mailbox: Mailbox,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # GIVEN the control branch failed (RecordControlJob timed out) after Ground Truth completed the job
     finished(aws, sagemaker, store, chain, role="control")
@@ -432,7 +438,7 @@ def test_a_failed_control_job_that_completed_is_recorded_as_ground_truth_says(
     )
     assert summary["counters"]["HumanLabeled"] == 651 and summary["role"] == "control"
     # AND it is counted once, but as a control it never becomes the head
-    assert closed.first is True and "JobsCompleted" in [d.name for d in closed.metrics]
+    assert closed.first is True and chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
     assert store.get_head("birds") is None and list(store.list_active_jobs()) == []
     stored = store.get_job(CONTROL)
     assert stored is not None and stored["error"] == "States.Timeout"
@@ -447,6 +453,7 @@ def test_a_failed_control_job_still_running_is_stopped_and_left_to_the_reconcile
     objects: Objects,
     notifier: Notifier,
     mailbox: Mailbox,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # GIVEN the control branch failed while Ground Truth still runs the control job
     item = pending_job(chain, CONTROL, sequence=2, role="control")
@@ -467,7 +474,7 @@ def test_a_failed_control_job_still_running_is_stopped_and_left_to_the_reconcile
         "boom",
         True,
     )
-    assert closed.first is False and closed.metrics == []
+    assert closed.first is False and chain_metric_names(capsys.readouterr().out) == []
     # AND the record stays active with the error until Ground Truth reports the job stopped
     [active] = store.list_active_jobs()
     assert active["labelingJobName"] == CONTROL and active["error"] == "RuntimeError"
@@ -481,6 +488,7 @@ def test_a_failed_control_job_ground_truth_never_created_is_closed_failed(
     labeling: LabelingJobs,
     objects: Objects,
     notifier: Notifier,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # GIVEN StartControlJob failed before Ground Truth created the job
     store.put_job(pending_job(chain, CONTROL, sequence=2, role="control"))
@@ -491,7 +499,7 @@ def test_a_failed_control_job_ground_truth_never_created_is_closed_failed(
     )
     # THEN the record is FAILED with the branch's error, out of the active index, and counted once
     assert (closed.summary["status"], closed.summary["error"]) == ("FAILED", "LabelingJobRequestInvalid")
-    assert closed.first is True and [d.name for d in closed.metrics] == ["JobsFailed"]
+    assert closed.first is True and chain_metric_names(capsys.readouterr().out) == ["JobsFailed"]
     stored = store.get_job(CONTROL)
     assert stored is not None and (stored["status"], stored["cause"]) == ("FAILED", "bad request")
     assert list(store.list_active_jobs()) == []
@@ -518,3 +526,29 @@ def test_handler_fails_a_throttled_describe_with_an_error_the_state_retries(
     # job: it must not fail the execution), and the job is left to record on the retry
     assert type(raised.value).__name__ in TRANSIENT_ERRORS
     assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
+
+
+def test_a_failure_to_remember_the_count_does_not_fail_the_record(
+    aws: AwsClients,
+    buckets: None,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    run: Callable[[str], dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # GIVEN a completed job, and a table that refuses the write remembering the job was counted
+    finished(aws, sagemaker, store, chain)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("throttled beyond the SDK's retries")
+
+    monkeypatch.setattr(store, "mark_counted", refuse)
+    # WHEN RecordJob records it
+    summary = run(NAME)
+    # THEN the job is recorded and counted once: failing now would only make a retry count it twice
+    assert summary["status"] == "COMPLETED"
+    assert chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
+    stored = store.get_job(NAME)
+    assert stored is not None and "countedAt" not in stored

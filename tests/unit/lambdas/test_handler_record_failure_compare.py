@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from botocore.stub import Stubber
-from emf_points import chain_point, metric_points, service_point
+from emf_points import chain_metric_names, chain_point, metric_points, service_point
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
@@ -161,6 +161,7 @@ def test_a_completed_job_is_recorded_even_though_its_execution_failed(
     sagemaker: Stubber,
     run: Any,
     mailbox: Mailbox,
+    capsys: Any,
 ) -> None:
     # GIVEN Ground Truth completed the main job, then RecordJob failed (a paid job must not be lost)
     item = running(store, chain, MAIN)
@@ -189,8 +190,9 @@ def test_a_completed_job_is_recorded_even_though_its_execution_failed(
     assert store.get_model(MODEL_ARN) is not None
     # AND it is counted as completed (once), next to the failed execution
     assert result["closedJobs"] == [MAIN]
-    names = [d.name for d in result["metrics"]]
-    assert names[0] == "ExecutionsFailed" and "JobsCompleted" in names and "JobsFailed" not in names
+    assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
+    counted = chain_metric_names(capsys.readouterr().out)
+    assert counted.count("JobsCompleted") == 1 and "JobsFailed" not in counted
     # AND the upload stays claimed, and both the job and the failure are announced
     upload = store.get_upload(UPLOAD_KEY)
     assert upload is not None and upload["status"] == "PREPARED"
@@ -202,7 +204,7 @@ def test_a_completed_job_is_recorded_even_though_its_execution_failed(
 
 
 def test_a_job_ground_truth_never_created_is_closed_and_the_upload_released(
-    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any
+    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any, capsys: Any
 ) -> None:
     # GIVEN StartJob failed before Ground Truth created the job
     store.put_job(pending_job(chain, MAIN, sequence=2))
@@ -219,7 +221,8 @@ def test_a_job_ground_truth_never_created_is_closed_and_the_upload_released(
     )
     assert list(store.list_active_jobs()) == []
     assert result["closedJobs"] == [MAIN]
-    assert [d.name for d in result["metrics"]] == ["ExecutionsFailed", "JobsFailed"]
+    assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
+    assert chain_metric_names(capsys.readouterr().out) == ["JobsFailed"]
     # AND the upload claim is released with the error, so a retry of the upload can take the batch over
     upload = store.get_upload(UPLOAD_KEY)
     assert upload is not None and (upload["status"], upload["error"], upload["cause"]) == (
@@ -250,11 +253,12 @@ def test_the_upload_stays_claimed_when_ground_truth_has_a_job_whose_arn_was_neve
 
 
 def test_a_job_the_monitor_settled_keeps_its_status_and_gets_the_error(
-    store: JobStore, chain: ChainConfig, run: Any
+    store: JobStore, chain: ChainConfig, run: Any, capsys: Any
 ) -> None:
-    # GIVEN the monitor already settled the execution's job as COMPLETED
+    # GIVEN the monitor already settled the execution's job as COMPLETED, and counted it
     running(store, chain, MAIN)
     store.record_figures(MAIN, "COMPLETED", {"labelingJobStatus": "Completed"}, NOW)
+    store.mark_counted(MAIN, NOW)
     claimed(store)
     # WHEN RecordFailure runs (nothing is described: the stubbed SageMaker expects no call)
     result = run(failure_event(prepared(MAIN), "States.Timeout", "timed out"))
@@ -266,8 +270,27 @@ def test_a_job_the_monitor_settled_keeps_its_status_and_gets_the_error(
         "timed out",
     )
     assert result["closedJobs"] == [] and [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
+    assert chain_metric_names(capsys.readouterr().out) == []
     upload = store.get_upload(UPLOAD_KEY)
     assert upload is not None and upload["status"] == "PREPARED"
+
+
+def test_a_settled_job_whose_settler_died_before_counting_it_is_counted_once(
+    store: JobStore, chain: ChainConfig, run: Any, capsys: Any
+) -> None:
+    # GIVEN RecordJob settled the job COMPLETED, then died before it printed the job's metrics
+    running(store, chain, MAIN)
+    store.record_figures(
+        MAIN, "COMPLETED", {"labelingJobStatus": "Completed", "labelingJobArn": "arn:job"}, NOW
+    )
+    claimed(store)
+    # WHEN RecordFailure runs for the failed execution, then again (a retry)
+    run(failure_event(prepared(MAIN), "Lambda.Unknown", "RecordJob died"))
+    run(failure_event(prepared(MAIN), "Lambda.Unknown", "RecordJob died"))
+    # THEN the job is counted as completed exactly once, and the record remembers it
+    assert chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
+    job = store.get_job(MAIN)
+    assert job is not None and job["countedAt"] == NOW
 
 
 def test_records_a_prepare_failure_without_jobs(store: JobStore, run: Any) -> None:
