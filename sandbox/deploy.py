@@ -5,16 +5,14 @@ synth), publishes the same assets to the same bucket and keys the CDK CLI would 
 ``<stack>.assets.json``), needs no bootstrap stack, no ``cdklocal`` and no change-set path, and takes
 seconds instead of the CLI's 18-25 s. What it skips is the CLI's own publishing and change-set code, which
 the offline proof does not need to exercise. The bootstrap pieces the template reads are created: the
-assets bucket and the ``/cdk-bootstrap/<qualifier>/version`` SSM parameter. AWS-managed Lambda layers
-(Powertools) are published as empty stand-ins with the same name and version, since handlers import
-Powertools from the project virtualenv offline.
+assets bucket and the ``/cdk-bootstrap/<qualifier>/version`` SSM parameter. What AWS publishes for every
+account — the Powertools layer and its public SSM parameter — comes from :mod:`sandbox.public_parameters`.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import re
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -24,11 +22,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from .deploy_checks import DeployError, skipped_types, verify_stack
+from .public_parameters import publish_public_parameters
 from .server import Sandbox
 
 BOOTSTRAP_VERSION = "30"
-# Layer version ARNs are often built with Fn::Join around AWS::Partition: match the stable tail only.
-_LAYER = re.compile(r":layer:([A-Za-z0-9_-]+):(\d+)")
 
 
 @dataclass
@@ -114,32 +111,6 @@ def _dependencies(cdk_out: Path, artifact: dict[str, Any]) -> list[dict[str, Any
     ]
 
 
-def publish_layer_stand_ins(sandbox: Sandbox, template: dict[str, Any]) -> list[str]:
-    """Publish empty layer versions for layer ARNs the template names (the AWS-managed Powertools layer)."""
-    wanted: dict[str, int] = {}
-    for match in _LAYER.finditer(json.dumps(template)):
-        wanted[match.group(1)] = max(wanted.get(match.group(1), 0), int(match.group(2)))
-    lam, published = sandbox.client("lambda"), []
-    empty = zip_directory_bytes({"python/.keep": b""})
-    for name, version in wanted.items():
-        existing = lam.list_layer_versions(LayerName=name)["LayerVersions"]
-        for _ in range(version - max([v["Version"] for v in existing], default=0)):
-            lam.publish_layer_version(
-                LayerName=name, Content={"ZipFile": empty}, Description="sandbox stand-in"
-            )
-        published.append(f"{name}:{version}")
-    return published
-
-
-def zip_directory_bytes(files: dict[str, bytes]) -> bytes:
-    """A zip of in-memory files."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in files.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def deploy(
     sandbox: Sandbox,
     cdk_out: Path | str,
@@ -161,7 +132,7 @@ def deploy(
         Name=qualifier_param, Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
     )
     urls = publish_assets(sandbox, cdk_out, artifact, account_id)
-    publish_layer_stand_ins(sandbox, template)
+    publish_public_parameters(sandbox, template)
     template_url = _substitute(
         artifact["properties"].get("stackTemplateAssetObjectUrl", ""), account_id, sandbox.settings.region
     )

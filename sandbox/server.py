@@ -26,12 +26,15 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from stacks.powertools import powertools_parameter_name
+
 from . import groundtruth, patches
 from .clock import SimClock
 from .control_api import ControlApp
 from .lambda_runtime.code_cache import CodeCache
 from .lambda_runtime.subprocess_runner import SubprocessRunner
 from .patches import events_targets, lambda_invoke
+from .public_parameters import publish_powertools
 from .scheduler import Scheduler
 from .settings import SandboxSettings
 
@@ -105,7 +108,12 @@ class Sandbox:
         self._stop.clear()
         self._ticker = threading.Thread(target=self._tick_forever, name="sandbox-ticker", daemon=True)
         self._ticker.start()
+        self._publish_public_parameters()
         return self
+
+    def _publish_public_parameters(self) -> None:
+        # What AWS publishes for every account, so `cdk deploy` through the real CLI resolves it too.
+        publish_powertools(self, powertools_parameter_name())
 
     def stop(self) -> None:
         """Stop the ticker and the server and remove the patches (moto behaves as before)."""
@@ -132,6 +140,7 @@ class Sandbox:
         moto_api.moto_api_backend.reset()
         self.scheduler.reset()
         events_targets.deliveries.clear()
+        self._publish_public_parameters()
 
     def __enter__(self) -> Sandbox:
         return self.start()

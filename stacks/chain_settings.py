@@ -1,30 +1,22 @@
 """The SSM parameter that carries the validated chains to the Lambdas.
 
-The value is ``{"chains": {name: ChainConfig.to_dict()}}`` as compact JSON. Lambdas read it once per
-container (``adapters.settings.load_chains``) instead of parsing JSON blobs out of environment variables.
+The value is :func:`labelchain_fn.core.chains_document.chains_document`. Lambdas read it once per container
+and configuration (``adapters.settings.load_chains``: the functions' ``CHAINS_DIGEST`` names the value
+they must see) instead of parsing JSON blobs out of environment variables.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
+from labelchain_fn.core.chains_document import chains_document
 from labelchain_fn.core.config import ChainConfig
 
 #: Standard-tier String parameters hold at most 4 KB; Advanced-tier ones 8 KB.
 STANDARD_TIER_MAX_BYTES = 4096
 ADVANCED_TIER_MAX_BYTES = 8192
-
-
-def chains_parameter_value(chains: Mapping[str, ChainConfig]) -> str:
-    """Serialize the chains the way the Lambdas read them back (sorted keys: a stable template)."""
-    return json.dumps(
-        {"chains": {name: chain.to_dict() for name, chain in chains.items()}},
-        separators=(",", ":"),
-        sort_keys=True,
-    )
 
 
 class ChainSettings(Construct):
@@ -52,7 +44,7 @@ class ChainSettings(Construct):
         chains: Mapping[str, ChainConfig],
     ) -> None:
         super().__init__(scope, id_)
-        value = chains_parameter_value(chains)
+        value = chains_document(chains)
         size = len(value.encode("utf-8"))
         if size > ADVANCED_TIER_MAX_BYTES:
             raise ValueError(

@@ -1,37 +1,35 @@
 """The seven pipeline Lambdas: one asset folder (``lambdas/``), one role and one log group per function.
 
 Handlers are ``labelchain_fn.handlers.<name>.handler``. Powertools comes from the AWS-managed public
-Powertools layer; offline it comes from the project virtualenv, so the asset carries only our package.
+Powertools layer of the pinned version (:mod:`stacks.powertools`); offline it comes from the project
+virtualenv, so the asset carries only our package.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import ArnFormat, Duration, RemovalPolicy, Size, Stack
+from aws_cdk import CfnParameter, Duration, RemovalPolicy, Size
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 from labelchain_fn.core import metrics as metric_names
+from labelchain_fn.core.chains_document import chains_digest, chains_document
 from labelchain_fn.core.config import PipelineConfig
 from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES
 
 from .context import PROJECT_ROOT
 from .function_policies import PolicyTargets, statements_for
 from .policies import executions_arn
+from .powertools import POWERTOOLS_VERSION, powertools_parameter_name
 
 LAMBDA_ASSET_DIR = PROJECT_ROOT / "lambdas"
 ASSET_EXCLUDES = ["__pycache__", "*.pyc", "tests", "**/tests", ".pytest_cache", ".mypy_cache"]
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 
-#: Account that publishes the AWS-managed Powertools for AWS Lambda (Python) layers in every region.
-POWERTOOLS_LAYER_ACCOUNT = "017000801446"
-#: Layer version of ``AWSLambdaPowertoolsPythonV3-<python>-<arch>``; bump it together with the
-#: ``aws-lambda-powertools`` pin in ``pyproject.toml``.
-POWERTOOLS_LAYER_VERSION = 27
 # The handlers' metrics, dashboard and alarms share these names (labelchain_fn.core.metrics).
 SERVICE_NAME = metric_names.SERVICE
 METRICS_NAMESPACE = metric_names.NAMESPACE
@@ -89,16 +87,19 @@ def handler_string(name: str) -> str:
 
 
 def powertools_layer_arn(scope: Construct) -> str:
-    """ARN of the Powertools v3 layer for :data:`RUNTIME` and :data:`ARCHITECTURE` in the stack region."""
-    python = RUNTIME.name.replace(".", "")
-    arch = ARCHITECTURE.name  # "arm64" or "x86_64", as in the layer names
-    return Stack.of(scope).format_arn(
-        service="lambda",
-        account=POWERTOOLS_LAYER_ACCOUNT,
-        resource="layer",
-        resource_name=f"AWSLambdaPowertoolsPythonV3-{python}-{arch}:{POWERTOOLS_LAYER_VERSION}",
-        arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    """The layer ARN of the pinned Powertools, resolved at deploy time from Powertools' public SSM parameter
+    for that version (a template parameter whose only allowed value is that name, so no deploy can pick
+    another version; a region where AWS never published it fails the deploy by name)."""
+    name = powertools_parameter_name(runtime=RUNTIME.name, architecture=ARCHITECTURE.name)
+    parameter = CfnParameter(
+        scope,
+        "PowertoolsLayerParameter",
+        type="AWS::SSM::Parameter::Value<String>",
+        default=name,
+        allowed_values=[name],
+        description=f"Powertools (Python) {POWERTOOLS_VERSION} layer, by its public SSM parameter",
     )
+    return parameter.value_as_string
 
 
 def environment_for(name: str, config: PipelineConfig, targets: PolicyTargets) -> dict[str, str]:
@@ -110,6 +111,9 @@ def environment_for(name: str, config: PipelineConfig, targets: PolicyTargets) -
     }
     if name in ("prepare", "record", "record_failure", "monitor"):
         env["CHAINS_PARAMETER_NAME"] = targets.chains_parameter.parameter_name
+        # A deploy that changes only the chains changes the functions that read them too, so Lambda
+        # replaces their warm environments (which cache the chains) before the next invocation.
+        env["CHAINS_DIGEST"] = chains_digest(chains_document(config.chains))
     if name in ("prepare", "record"):
         env["OUTPUT_BUCKET"] = targets.output_bucket.bucket_name
     if name == "prepare":

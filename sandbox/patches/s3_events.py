@@ -1,9 +1,12 @@
 """Give S3 → EventBridge events the shape AWS documents.
 
-moto 5.2.5 builds ``Object Created`` events with ``eTag`` (AWS: ``etag``), a plain key (AWS URL-encodes it),
-``version-id: "null"`` for unversioned buckets (AWS omits it), ``reason: "ObjectCreated"`` (AWS: the API,
-e.g. ``PutObject``) and a fixed sequencer. Handlers written against AWS read ``detail.object.etag`` and
-decode the key, so the sandbox sends the AWS shape. Delivery still goes through each rule's
+moto 5.2.5 builds ``Object Created`` events with ``eTag`` (AWS: ``etag``), ``version-id: "null"`` for
+unversioned buckets (AWS omits it), ``reason: "ObjectCreated"`` (AWS: the API, e.g. ``PutObject``) and a
+fixed sequencer; the sandbox sends the AWS shape. The key goes out as is: AWS does not document its
+spelling in EventBridge events, and captures from real accounts (keys such as ``test+b.png``,
+``%2B%20%%%.png``, ``ARTISTS K to O.png``) show it unencoded — unlike S3's notification format
+(SQS/SNS/Lambda), which form-encodes it. Delivering the notification spelling here would let a handler that
+decodes keys pass in the sandbox and fail in AWS. Delivery still goes through each rule's
 ``send_to_targets`` (see :mod:`sandbox.patches.events_targets`).
 """
 
@@ -14,7 +17,6 @@ import itertools
 import logging
 import uuid
 from typing import Any, cast
-from urllib.parse import quote_plus
 
 import moto.s3.notifications as s3_notifications
 from moto.core.utils import unix_time
@@ -34,7 +36,7 @@ def object_event(account_id: str, bucket: Any, event_name: str, key: Any) -> dic
     event: dict[str, Any] = copy.deepcopy(cast(dict[str, Any], _BASE_EVENT_MESSAGE))
     suffix = event_name.split(":")[-1]
     obj: dict[str, Any] = {
-        "key": quote_plus(key.name, safe="/"),
+        "key": key.name,
         "size": key.size,
         "etag": key.etag.replace('"', ""),
     }

@@ -52,16 +52,52 @@ def test_a_bom_or_crlf_manifest_succeeds_normalized(deployed: Deployed, encode: 
     deployed.assert_settled()
 
 
-def test_a_key_with_spaces_unicode_and_plus_is_decoded_and_read(deployed: Deployed) -> None:
-    # GIVEN a key that EventBridge delivers URL-encoded ("a b+c é" -> "a+b%2Bc+%C3%A9")
-    key = "incoming/birds/week 1+2 é.manifest"
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("batch 2+extra", id="space-and-plus"),
+        pytest.param("%2B%20%%%", id="percent-sequences"),
+        pytest.param("week 1+2 é", id="unicode"),
+        pytest.param("a:b=c;d,e&f", id="colon-equals-and-friends"),
+        pytest.param("ARTISTS K to O", id="spaces"),
+    ],
+)
+def test_a_key_is_read_exactly_as_eventbridge_delivers_it(deployed: Deployed, name: str) -> None:
+    # GIVEN a manifest whose key holds characters a form-encoding would change
+    key = f"incoming/birds/{name}.manifest"
     lines = deployed.lines()
     uploaded = deployed.put(key, "\n".join(lines))
-    # WHEN the workflow runs
+    # WHEN the deployed rule starts the workflow
     [run] = deployed.wait_for_executions(1)
-    # THEN the event carried the encoded key and the pipeline read the right object
-    assert json.loads(run["input"])["detail"]["object"]["key"] == "incoming/birds/week+1%2B2+%C3%A9.manifest"
+    # THEN the event carried the key as is (EventBridge does not encode it) and that object was labeled
+    assert json.loads(run["input"])["detail"]["object"]["key"] == key
     assert_labeled(deployed, run, key, uploaded["VersionId"], lines)
+    deployed.assert_settled()
+
+
+def test_a_form_encoded_key_falls_back_to_its_decoded_spelling_and_names_the_same_batch(
+    deployed: Deployed,
+) -> None:
+    # GIVEN an upload labeled from its own event (key as is)
+    key = "incoming/birds/batch 3+x.manifest"
+    lines = deployed.lines()
+    uploaded = deployed.put(key, "\n".join(lines))
+    [first] = deployed.wait_for_executions(1)
+    assert_labeled(deployed, first, key, uploaded["VersionId"], lines)
+    # WHEN an event for the same version spells the key the way S3 notifications do ("a+b%2Bc")
+    event = {
+        "detail-type": "Object Created",
+        "source": "aws.s3",
+        "detail": {
+            "bucket": {"name": deployed.input_bucket},
+            "object": {"key": "incoming/birds/batch+3%2Bx.manifest", "version-id": uploaded["VersionId"]},
+        },
+    }
+    second = deployed.wait_for(deployed.start_console(event))
+    # THEN Prepare found the object by the decoded spelling: the same batch, so nothing new is created
+    assert second["status"] == "SUCCEEDED", second
+    assert json.loads(second["output"])["prepared"]["duplicate"] is True
+    assert len(deployed.jobs()) == 1
     deployed.assert_settled()
 
 

@@ -10,7 +10,7 @@ running into the function's timeout.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO, Any
 
@@ -61,6 +61,24 @@ class Objects:
             "etag": str(response.get("ETag", "")).strip('"') or None,
             "contentLength": int(response.get("ContentLength", 0)),
         }
+
+    def locate(self, bucket: str, spellings: Sequence[str], version_id: str | None, etag: str | None) -> str:
+        """The first of ``spellings`` (one key, spelled as delivered, then form-decoded) naming the uploaded
+        object: version ``version_id`` when given (unambiguous), else an object whose ETag is ``etag``
+        (when given). A single spelling is returned without a call. Raises ``ManifestNotFound`` naming
+        every spelling tried."""
+        if len(spellings) == 1:
+            return spellings[0]
+        for key in spellings:
+            try:
+                head = self.head(bucket, key, version_id)
+            except ManifestNotFound:
+                continue
+            if version_id or not etag or head["etag"] == etag:
+                return key
+        version = f" (version {version_id})" if version_id else ""
+        tried = " or ".join(f"s3://{bucket}/{key}" for key in spellings)
+        raise ManifestNotFound(f"{tried}{version} does not exist (the key as delivered, then form-decoded)")
 
     def iter_lines(
         self,

@@ -7,17 +7,21 @@ message naming the variable instead of a ``KeyError`` deep in the code.
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from labelchain_fn.adapters import clients
-from labelchain_fn.core.config import ChainConfig, chain_from_dict
+from labelchain_fn.core.chains_document import chains_digest, parse_chains_document
+from labelchain_fn.core.config import ChainConfig
+
+logger = logging.getLogger(__name__)
 
 TABLE_NAME = "TABLE_NAME"
 CHAINS_PARAMETER_NAME = "CHAINS_PARAMETER_NAME"
+CHAINS_DIGEST = "CHAINS_DIGEST"
 INPUT_BUCKET = "INPUT_BUCKET"
 ARTIFACTS_BUCKET = "ARTIFACTS_BUCKET"
 OUTPUT_BUCKET = "OUTPUT_BUCKET"
@@ -33,6 +37,7 @@ RECORD_TTL_DAYS = "RECORD_TTL_DAYS"
 _FIELD_OF = {
     TABLE_NAME: "table_name",
     CHAINS_PARAMETER_NAME: "chains_parameter_name",
+    CHAINS_DIGEST: "chains_digest",
     INPUT_BUCKET: "input_bucket",
     ARTIFACTS_BUCKET: "artifacts_bucket",
     OUTPUT_BUCKET: "output_bucket",
@@ -59,6 +64,7 @@ class Settings:
     region: str
     table_name: str = ""
     chains_parameter_name: str = ""
+    chains_digest: str = ""
     input_bucket: str = ""
     artifacts_bucket: str = ""
     output_bucket: str = ""
@@ -81,6 +87,7 @@ class Settings:
             region=region,
             table_name=environ.get(TABLE_NAME, ""),
             chains_parameter_name=environ.get(CHAINS_PARAMETER_NAME, ""),
+            chains_digest=environ.get(CHAINS_DIGEST, ""),
             input_bucket=environ.get(INPUT_BUCKET, ""),
             artifacts_bucket=environ.get(ARTIFACTS_BUCKET, ""),
             output_bucket=environ.get(OUTPUT_BUCKET, ""),
@@ -115,7 +122,7 @@ def _int(environ: Mapping[str, str], name: str, default: int) -> int:
 
 
 _SETTINGS: dict[str, Settings] = {}
-_CHAINS: dict[str, dict[str, ChainConfig]] = {}
+_CHAINS: dict[tuple[str, str], dict[str, ChainConfig]] = {}
 
 
 def get_settings() -> Settings:
@@ -125,25 +132,44 @@ def get_settings() -> Settings:
     return _SETTINGS["current"]
 
 
-def load_chains(ssm_client: Any | None = None, parameter_name: str | None = None) -> dict[str, ChainConfig]:
-    """The configured chains, read once per container from the SSM parameter.
+def load_chains(
+    ssm_client: Any | None = None, parameter_name: str | None = None, digest: str | None = None
+) -> dict[str, ChainConfig]:
+    """The configured chains, read once per container and configuration from the SSM parameter.
 
     Parameters
     ----------
     ssm_client : boto3 SSM client; default the shared client.
     parameter_name : default ``CHAINS_PARAMETER_NAME`` from the environment.
+    digest : the digest of the chains this function was deployed with; default ``CHAINS_DIGEST`` from the
+        environment (``""``: no expectation).
 
     Returns
     -------
-    ``{chain name: ChainConfig}`` rebuilt with :func:`labelchain_fn.core.config.chain_from_dict`.
+    ``{chain name: ChainConfig}`` (:func:`labelchain_fn.core.chains_document.parse_chains_document`).
+
+    A value whose digest is not the expected one is used but not kept: it is what a deploy in progress
+    looks like (parameter and function updated a moment apart), so the next invocation reads again
+    rather than keep a configuration this function was not deployed with.
     """
-    name = parameter_name or get_settings().require(CHAINS_PARAMETER_NAME).chains_parameter_name
-    if name not in _CHAINS:
+    settings = get_settings() if parameter_name is None or digest is None else None
+    name = parameter_name or (
+        settings.require(CHAINS_PARAMETER_NAME).chains_parameter_name if settings else ""
+    )
+    expected = digest if digest is not None else (settings.chains_digest if settings else "")
+    key = (name, expected)
+    if key not in _CHAINS:
         ssm = ssm_client or clients.client("ssm")
-        value = ssm.get_parameter(Name=name)["Parameter"]["Value"]
-        document = json.loads(value)
-        _CHAINS[name] = {key: chain_from_dict(raw) for key, raw in document["chains"].items()}
-    return _CHAINS[name]
+        value = str(ssm.get_parameter(Name=name)["Parameter"]["Value"])
+        chains = parse_chains_document(value)
+        if expected and chains_digest(value) != expected:
+            logger.warning(
+                "chains parameter does not match this function's CHAINS_DIGEST (a deploy in progress?)",
+                extra={"parameter": name, "expected": expected, "read": chains_digest(value)},
+            )
+            return chains
+        _CHAINS[key] = chains
+    return _CHAINS[key]
 
 
 def reset() -> None:

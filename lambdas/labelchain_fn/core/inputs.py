@@ -28,6 +28,8 @@ class BatchRequest:
     warm_start : a warm-start policy overriding the chain's (console only), else ``None``.
     control : whether to run a cold control job too (console only), else ``None`` (chain default).
     source : ``"event"`` or ``"console"``.
+    key_spellings : the spellings of the key to try, in order: the key as delivered, then (events only,
+        when it differs) its form-decoded spelling. Default: ``(key,)``.
     """
 
     chain: str
@@ -38,6 +40,11 @@ class BatchRequest:
     warm_start: str | None
     control: bool | None
     source: str
+    key_spellings: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.key_spellings:
+            object.__setattr__(self, "key_spellings", (self.key,))
 
     @property
     def identity(self) -> str:
@@ -57,11 +64,9 @@ def _invalid(field: str, expected: str, received: Any) -> InputInvalid:
     return InputInvalid(f"{field}: expected {expected}; received {received!r}")
 
 
-def _chain_from_key(key: str) -> str:
+def _incoming_chain(key: str) -> str | None:
     match = INCOMING_KEY.fullmatch(key)
-    if not match:
-        raise _invalid("detail.object.key", "a key like incoming/<chain>/<name>.manifest", key)
-    return match.group(1)
+    return match.group(1) if match else None
 
 
 def _optional_str(data: Mapping[str, Any], field: str, path: str) -> str | None:
@@ -86,12 +91,18 @@ def _parse_event(data: Mapping[str, Any]) -> BatchRequest:
     raw_key = obj.get("key") if isinstance(obj, Mapping) else None
     if not isinstance(obj, Mapping) or not isinstance(raw_key, str) or not raw_key:
         raise _invalid("detail.object.key", "an object key", raw_key)
-    # EventBridge delivers keys URL-encoded ("a+b" for "a b"), unlike the S3 API.
-    key = unquote_plus(raw_key)
+    # AWS does not document how EventBridge spells the key. Captures from real accounts show it as is
+    # ("a b+c.png"), unlike S3's notification format, which form-encodes it ("a+b%2Bc.png"). Read it as
+    # delivered; the form-decoded spelling is the fallback Prepare tries only if no such object exists.
+    spellings = tuple(dict.fromkeys((raw_key, unquote_plus(raw_key))))
+    chain = next((c for c in map(_incoming_chain, spellings) if c is not None), None)
+    if chain is None:
+        raise _invalid("detail.object.key", "a key like incoming/<chain>/<name>.manifest", raw_key)
     return BatchRequest(
-        chain=_chain_from_key(key),
+        chain=chain,
         bucket=name,
-        key=key,
+        key=raw_key,
+        key_spellings=spellings,
         version_id=_optional_str(obj, "version-id", "detail.object."),
         etag=_optional_str(obj, "etag", "detail.object."),
         warm_start=None,

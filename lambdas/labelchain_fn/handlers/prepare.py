@@ -10,6 +10,7 @@ claim. A second execution for the same upload is decided by :mod:`~labelchain_fn
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from labelchain_fn.adapters.callbacks import Callbacks
@@ -95,6 +96,11 @@ def prepare(
         raise SourceBucketNotAllowed(
             f"manifest bucket {batch.bucket!r} is not allowed ({', '.join(sorted(allowed))})"
         )
+    spelling = None
+    if len(batch.key_spellings) > 1:  # an event's key, which may or may not be form-encoded
+        key = objects.locate(batch.bucket, batch.key_spellings, batch.version_id, batch.etag)
+        spelling = "as-delivered" if key == batch.key_spellings[0] else "form-decoded"
+        batch = replace(batch, key=key, key_spellings=(key,))
     version_id, etag = batch.version_id, batch.etag
     if not batch.identity:  # console input: pin the version read now, so the batch hash names it
         head = objects.head(batch.bucket, batch.key)
@@ -123,6 +129,8 @@ def prepare(
 
         upload_key = records.upload_key(batch.bucket, batch.key, identity)
         source = {"bucket": batch.bucket, "key": batch.key, "versionId": version_id, "etag": etag}
+        if spelling:  # which spelling of the event's key named the object
+            source["keySpelling"] = spelling
         digest = batch_hash(batch.bucket, batch.key, identity)
         outcome = claim_batch(
             {

@@ -11,7 +11,7 @@ import pytest
 from sandbox.deploy import DeployError, deploy, zip_directory
 
 ASSET_BUCKET = "cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}"
-LAYER = ":lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:3"
+POWERTOOLS = "/aws/service/powertools/python/arm64/python3.12/3.37.0"
 HANDLER = """
 import os, boto3
 def handler(event, context):
@@ -40,7 +40,12 @@ def _template(code_key: str) -> dict:
             "BootstrapVersion": {
                 "Type": "AWS::SSM::Parameter::Value<String>",
                 "Default": "/cdk-bootstrap/hnb659fds/version",
-            }
+            },
+            "PowertoolsLayer": {
+                "Type": "AWS::SSM::Parameter::Value<String>",
+                "Default": POWERTOOLS,
+                "AllowedValues": [POWERTOOLS],
+            },
         },
         "Resources": {
             "Uploads": {
@@ -68,7 +73,7 @@ def _template(code_key: str) -> dict:
                     "Timeout": 30,
                     "Role": {"Fn::GetAtt": ["FnRole", "Arn"]},
                     "Environment": {"Variables": {"TABLE_NAME": {"Ref": "Table"}}},
-                    "Layers": [{"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, LAYER]]}],
+                    "Layers": [{"Ref": "PowertoolsLayer"}],
                 },
             },
             "MachineRole": _role("states.amazonaws.com"),
@@ -145,8 +150,16 @@ def write_assembly(root: Path, *, publish_code: bool = True) -> Path:
 
 
 def test_deploys_a_cloud_assembly_and_runs_it_end_to_end(sandbox, tmp_path, finished_execution):
-    # GIVEN a synthesized assembly with a Lambda asset, a managed layer and an S3 → rule → state machine flow
+    # GIVEN a synthesized assembly with a Lambda asset, the Powertools layer by its public SSM parameter and
+    # an S3 → rule → state machine flow
     result = deploy(sandbox, write_assembly(tmp_path / "cdk.out"))
+    # THEN the public parameter the template names resolves, as in AWS, to a published Powertools layer
+    # version (moto's CloudFormation drops a function's Layers; the handlers import Powertools locally)
+    layer_arn = sandbox.client("ssm").get_parameter(Name=POWERTOOLS)["Parameter"]["Value"]
+    published = sandbox.client("lambda").list_layer_versions(
+        LayerName="AWSLambdaPowertoolsPythonV3-python312-arm64"
+    )
+    assert layer_arn in [version["LayerVersionArn"] for version in published["LayerVersions"]]
     # THEN the stack is verified, with its outputs and the resource types moto does not create listed
     assert set(result.outputs) == {"BucketName", "MachineArn", "TableName"}
     assert result.resources["AWS::Lambda::Function"] and result.resources["AWS::StepFunctions::StateMachine"]

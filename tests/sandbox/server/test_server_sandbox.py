@@ -105,7 +105,7 @@ def test_an_upload_starts_a_workflow_that_waits_and_runs_the_handler(sandbox, fu
     result = finished_execution(machine)
     # THEN the execution (named with a UUID) waited in compressed time and ran the real handler
     assert result["status"] == "SUCCEEDED", result
-    assert json.loads(result["output"])["input"] == {"key": "incoming/birds/batch+1.manifest"}
+    assert json.loads(result["output"])["input"] == {"key": "incoming/birds/batch 1.manifest"}
     assert len(result["name"]) == 36
 
 

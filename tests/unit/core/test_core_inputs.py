@@ -22,7 +22,7 @@ EVENT: dict[str, Any] = {
         "version": "0",
         "bucket": {"name": "labelchain-input"},
         "object": {
-            "key": "incoming/birds/batch+2%281%29.manifest",
+            "key": "incoming/birds/batch 2+(1).manifest",
             "size": 5,
             "etag": "b1946ac92492d2347c6235b4d2611184",
             "version-id": "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e",
@@ -41,21 +41,53 @@ def _event(**object_fields: Any) -> dict[str, Any]:
     return event
 
 
-def test_event_becomes_a_batch_request_with_decoded_key():
-    # GIVEN an EventBridge S3 event with a URL-encoded key  WHEN parsed
+def test_event_becomes_a_batch_request_with_the_key_as_delivered_then_decoded():
+    # GIVEN an EventBridge S3 event whose key holds a space and a "+" (EventBridge sends keys as is)
     request = parse_execution_input(EVENT)
-    # THEN the key is decoded, the chain comes from the path and the version is the identity
+    # THEN the key is the delivered one, the form-decoded spelling the fallback, the version the identity
     assert request == BatchRequest(
         chain="birds",
         bucket="labelchain-input",
-        key="incoming/birds/batch 2(1).manifest",
+        key="incoming/birds/batch 2+(1).manifest",
         version_id="IYV3p45BT0ac8hjHg1houSdS1a.Mro8e",
         etag="b1946ac92492d2347c6235b4d2611184",
         warm_start=None,
         control=None,
         source="event",
+        key_spellings=("incoming/birds/batch 2+(1).manifest", "incoming/birds/batch 2 (1).manifest"),
     )
     assert request.identity == "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e"
+
+
+@pytest.mark.parametrize(
+    ("key", "spellings"),
+    [
+        pytest.param("incoming/birds/plain-1.manifest", ("incoming/birds/plain-1.manifest",), id="plain"),
+        pytest.param(
+            "incoming/birds/%2B%20%%%.manifest",
+            ("incoming/birds/%2B%20%%%.manifest", "incoming/birds/+ %%%.manifest"),
+            id="percent-sequences",
+        ),
+        pytest.param(
+            "incoming%2Fbirds%2Fa+b.manifest",
+            ("incoming%2Fbirds%2Fa+b.manifest", "incoming/birds/a b.manifest"),
+            id="notification-spelling-chain-from-the-decoded-key",
+        ),
+        pytest.param("incoming/birds/é:=.manifest", ("incoming/birds/é:=.manifest",), id="unicode-colon"),
+    ],
+)
+def test_an_event_key_is_tried_as_delivered_first(key: str, spellings: tuple[str, ...]) -> None:
+    # GIVEN an event key  WHEN parsed  THEN the spellings to try are the key, then its decoded form if other
+    request = parse_execution_input(_event(key=key))
+    assert request.key_spellings == spellings and request.key == key and request.chain == "birds"
+
+
+def test_a_console_request_has_one_spelling():
+    # GIVEN a console input with a "+" in the key  WHEN parsed  THEN the key is taken literally, once
+    request = parse_execution_input(
+        {"chain": "birds", "manifest": "s3://labelchain-input/manual/a+b.manifest"}
+    )
+    assert request.key_spellings == ("manual/a+b.manifest",)
 
 
 def test_event_without_version_uses_etag_then_empty_identity():

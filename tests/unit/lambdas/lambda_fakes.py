@@ -83,8 +83,8 @@ def manifest_lines(count: int, bucket: str = IMAGES_BUCKET, start: int = 0) -> b
 
 
 def s3_event(bucket: str, key: str, version_id: str | None = None, etag: str = "etag-1") -> dict[str, Any]:
-    """An EventBridge S3 "Object Created" event (key URL-encoded, as EventBridge sends it)."""
-    obj: dict[str, Any] = {"key": key.replace(" ", "+"), "size": 100, "etag": etag}
+    """An EventBridge S3 "Object Created" event (the key as is, as EventBridge sends it)."""
+    obj: dict[str, Any] = {"key": key, "size": 100, "etag": etag}
     if version_id:
         obj["version-id"] = version_id
     return {

@@ -115,6 +115,48 @@ def test_head_returns_version_and_etag(aws: AwsClients, buckets: None, objects: 
         objects.head(INPUT_BUCKET, "incoming/birds/missing.manifest")
 
 
+RAW = "incoming/birds/a+b c.manifest"  # as EventBridge delivers it
+DECODED = "incoming/birds/a b c.manifest"  # its form-decoded spelling
+
+
+def test_locate_prefers_the_key_as_delivered(aws: AwsClients, buckets: None, objects: Objects) -> None:
+    # GIVEN objects under both spellings of one key
+    version = aws.s3.put_object(Bucket=INPUT_BUCKET, Key=RAW, Body=b"a\n")["VersionId"]
+    aws.s3.put_object(Bucket=INPUT_BUCKET, Key=DECODED, Body=b"b\n")
+    # WHEN/THEN the delivered spelling wins; a single spelling is returned without asking S3
+    assert objects.locate(INPUT_BUCKET, (RAW, DECODED), version, None) == RAW
+    with Stubber(objects.client) as stub:
+        assert objects.locate(INPUT_BUCKET, (RAW,), None, None) == RAW
+        stub.assert_no_pending_responses()
+
+
+def test_locate_falls_back_to_the_decoded_spelling_of_that_version(
+    aws: AwsClients, buckets: None, objects: Objects
+) -> None:
+    # GIVEN only the decoded spelling exists, at a known version
+    version = aws.s3.put_object(Bucket=INPUT_BUCKET, Key=DECODED, Body=b"a\n")["VersionId"]
+    # WHEN/THEN it is found by that spelling
+    assert objects.locate(INPUT_BUCKET, (RAW, DECODED), version, None) == DECODED
+
+
+def test_locate_skips_an_unversioned_object_whose_etag_is_another(
+    aws: AwsClients, buckets: None, objects: Objects
+) -> None:
+    # GIVEN an unversioned bucket holding both spellings; the event's ETag is the decoded object's
+    aws.s3.put_object(Bucket=ARTIFACTS_BUCKET, Key=RAW, Body=b"other\n")
+    etag = aws.s3.put_object(Bucket=ARTIFACTS_BUCKET, Key=DECODED, Body=b"mine\n")["ETag"].strip('"')
+    # WHEN/THEN the object with the event's ETag is the one
+    assert objects.locate(ARTIFACTS_BUCKET, (RAW, DECODED), None, etag) == DECODED
+
+
+def test_locate_names_every_spelling_when_none_exists(
+    aws: AwsClients, buckets: None, objects: Objects
+) -> None:
+    # GIVEN neither spelling exists  WHEN/THEN ManifestNotFound names both and the version
+    with pytest.raises(ManifestNotFound, match=r"a\+b c\.manifest or s3://.*a b c\.manifest \(version v9\)"):
+        objects.locate(INPUT_BUCKET, (RAW, DECODED), "v9", None)
+
+
 def test_spooled_lines_upload_unchanged(aws: AwsClients, buckets: None, objects: Objects) -> None:
     # GIVEN 10,000 lines spooled to a temporary file
     lines = [f'{{"source": "text {i}"}}\n'.encode() for i in range(10_000)]

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from labelchain_fn.adapters import settings
 from labelchain_fn.adapters.settings import Settings, SettingsError, load_chains
+from labelchain_fn.core.chains_document import chains_digest, chains_document
 from lambda_fakes import PARAMETER, AwsClients, make_chain
 
 
@@ -76,3 +77,39 @@ def test_load_chains_rebuilds_the_configured_chains_once(aws: AwsClients) -> Non
     # THEN the chain equals the configured one and the second read comes from the cache
     assert loaded == {"birds": chain}
     assert load_chains(aws.ssm, PARAMETER) is loaded
+
+
+def test_a_deploy_that_changes_the_chains_reaches_a_warm_container(aws: AwsClients) -> None:
+    # GIVEN a warm container that loaded the chains of the first deploy
+    first = chains_document({"birds": make_chain()})
+    aws.ssm.put_parameter(Name=PARAMETER, Type="String", Value=first)
+    assert set(load_chains(aws.ssm, PARAMETER, chains_digest(first))) == {"birds"}
+    # WHEN a second deploy adds a chain: a new parameter value and a new CHAINS_DIGEST for the function
+    second = chains_document({"birds": make_chain(), "cats": make_chain(name="cats")})
+    aws.ssm.put_parameter(Name=PARAMETER, Type="String", Value=second, Overwrite=True)
+    # THEN the function's next invocation (its configuration names the new digest) sees the new chain
+    assert set(load_chains(aws.ssm, PARAMETER, chains_digest(second))) == {"birds", "cats"}
+
+
+def test_chains_that_do_not_match_the_expected_digest_are_used_but_read_again(aws: AwsClients) -> None:
+    # GIVEN a function deployed with the digest of a value the parameter does not hold yet
+    old, new = chains_document({"birds": make_chain()}), chains_document({"cats": make_chain(name="cats")})
+    aws.ssm.put_parameter(Name=PARAMETER, Type="String", Value=old)
+    # WHEN it loads the chains, then the parameter is updated
+    assert set(load_chains(aws.ssm, PARAMETER, chains_digest(new))) == {"birds"}
+    aws.ssm.put_parameter(Name=PARAMETER, Type="String", Value=new, Overwrite=True)
+    # THEN the mismatched value was not kept: the next call reads the parameter again
+    assert set(load_chains(aws.ssm, PARAMETER, chains_digest(new))) == {"cats"}
+
+
+def test_the_digest_comes_from_the_functions_environment(
+    aws: AwsClients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN CHAINS_PARAMETER_NAME and CHAINS_DIGEST in the environment
+    document = chains_document({"birds": make_chain()})
+    aws.ssm.put_parameter(Name=PARAMETER, Type="String", Value=document)
+    monkeypatch.setenv("CHAINS_PARAMETER_NAME", PARAMETER)
+    monkeypatch.setenv("CHAINS_DIGEST", chains_digest(document))
+    # WHEN loaded with the defaults  THEN they are parsed and the chains cached under that digest
+    assert settings.get_settings().chains_digest == chains_digest(document)
+    assert load_chains(aws.ssm) is load_chains(aws.ssm)

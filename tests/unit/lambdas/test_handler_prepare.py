@@ -94,6 +94,28 @@ def upload(aws: AwsClients, body: bytes, key: str = KEY, bucket: str = INPUT_BUC
     return s3_event(bucket, key, put.get("VersionId"), put["ETag"].strip('"'))
 
 
+@pytest.mark.parametrize(
+    ("event_key", "spelling"),
+    [
+        pytest.param("incoming/birds/batch 2+extra.manifest", "as-delivered", id="key-as-is"),
+        pytest.param("incoming/birds/batch+2%2Bextra.manifest", "form-decoded", id="notification-spelling"),
+    ],
+)
+def test_an_event_key_with_a_plus_names_the_uploaded_object(
+    aws: AwsClients, store: JobStore, run: Any, event_key: str, spelling: str
+) -> None:
+    # GIVEN a manifest uploaded as "batch 2+extra.manifest"; an event spells its key one way or the other
+    key = "incoming/birds/batch 2+extra.manifest"
+    event = upload(aws, manifest_lines(1250), key=key)
+    event["detail"]["object"]["key"] = event_key
+    # WHEN Prepare runs
+    result = run(event)
+    # THEN the uploaded object is prepared, and the record says which spelling named it
+    item = store.get_job(result["jobs"]["main"]["labelingJobName"])
+    assert item is not None and item["objectCount"] == 1250
+    assert item["sourceManifest"]["key"] == key and item["sourceManifest"]["keySpelling"] == spelling
+
+
 def request_of(store: JobStore, name: str) -> dict[str, Any]:
     item = store.get_job(name)
     assert item is not None

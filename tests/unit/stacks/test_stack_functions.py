@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import copy
+import json
+import re
 from pathlib import Path
 
 import pytest
+from labelchain_fn.core.chains_document import chains_digest
 from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES
-from stack_synth import HANDLERS, KMS_KEY_ARN, SHARED_BUCKET, flatten
+from stack_synth import HANDLERS, KMS_KEY_ARN, SHARED_BUCKET, default_context, flatten, synth
 
 from stacks.job_functions import FUNCTION_SPECS, ephemeral_storage_mb_for
+from stacks.powertools import POWERTOOLS_VERSION
+
+ROOT = Path(__file__).resolve().parents[3]
 
 COMMON = {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"}
 #: The environment table of docs/design.md (plus JOB_NAME_PREFIX for job_state_changed's prefix filter).
@@ -16,6 +23,7 @@ EXPECTED_ENVIRONMENT = {
     "prepare": COMMON
     | {
         "CHAINS_PARAMETER_NAME",
+        "CHAINS_DIGEST",
         "INPUT_BUCKET",
         "ARTIFACTS_BUCKET",
         "OUTPUT_BUCKET",
@@ -27,9 +35,16 @@ EXPECTED_ENVIRONMENT = {
     "start": COMMON,
     "job_state_changed": COMMON | {"JOB_NAME_PREFIX"},
     "monitor": COMMON
-    | {"CHAINS_PARAMETER_NAME", "JOB_NAME_PREFIX", "TOPIC_ARN", "STALLED_AFTER_MINUTES", "RECORD_TTL_DAYS"},
-    "record": COMMON | {"CHAINS_PARAMETER_NAME", "OUTPUT_BUCKET", "TOPIC_ARN"},
-    "record_failure": COMMON | {"CHAINS_PARAMETER_NAME", "TOPIC_ARN"},
+    | {
+        "CHAINS_PARAMETER_NAME",
+        "CHAINS_DIGEST",
+        "JOB_NAME_PREFIX",
+        "TOPIC_ARN",
+        "STALLED_AFTER_MINUTES",
+        "RECORD_TTL_DAYS",
+    },
+    "record": COMMON | {"CHAINS_PARAMETER_NAME", "CHAINS_DIGEST", "OUTPUT_BUCKET", "TOPIC_ARN"},
+    "record_failure": COMMON | {"CHAINS_PARAMETER_NAME", "CHAINS_DIGEST", "TOPIC_ARN"},
     "compare": COMMON | {"TOPIC_ARN"},
 }
 
@@ -79,14 +94,23 @@ def test_kms_key_and_source_buckets_reach_prepare(kms_synth):
     assert env["ALLOWED_SOURCE_BUCKETS"] == SHARED_BUCKET
 
 
-def test_functions_use_the_managed_powertools_layer_for_their_architecture(default_synth):
-    for name in HANDLERS:
-        props = default_synth.function(name)["Properties"]
-        (layer,) = props["Layers"]
-        arch = props["Architectures"][0]
-        assert flatten(layer) == (
-            f"arn:<AWS::Partition>:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-{arch}:27"
-        )
+def test_functions_get_the_pinned_powertools_by_its_public_parameter_only(default_synth):
+    # GIVEN the version every test ran with (the installed aws-lambda-powertools, pinned in pyproject.toml)
+    pinned = re.search(r'"aws-lambda-powertools==([\d.]+)"', (ROOT / "pyproject.toml").read_text())
+    assert pinned and pinned.group(1) == POWERTOOLS_VERSION
+    # THEN every function's one layer is the template parameter resolved from Powertools' public SSM
+    # parameter for exactly that version, runtime and architecture; nothing else may be passed for it
+    parameters = {k: v for k, v in default_synth.json["Parameters"].items() if "Powertools" in k}
+    [(logical_id, parameter)] = parameters.items()
+    name = f"/aws/service/powertools/python/arm64/python3.12/{pinned.group(1)}"
+    assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
+    assert parameter["Default"] == name and parameter["AllowedValues"] == [name]
+    for handler in HANDLERS:
+        props = default_synth.function(handler)["Properties"]
+        assert props["Layers"] == [{"Ref": logical_id}] and props["Architectures"] == ["arm64"]
+        assert props["Runtime"] == "python3.12"
+    # AND no layer is named by its number anywhere in the template
+    assert not re.search(r":layer:[^\"]+:\d+", json.dumps(default_synth.json))
 
 
 def test_each_function_logs_to_its_own_log_group_with_retention(default_synth):
@@ -134,3 +158,26 @@ def test_prepare_tmp_holds_twice_the_largest_manifest(default_synth):
 def test_ephemeral_storage_is_twice_the_spool_within_lambda_bounds(limit, expected):
     # GIVEN a largest spooled file  WHEN sized  THEN 2x in whole MiB, clamped to 512-10,240 MiB
     assert ephemeral_storage_mb_for(limit) == expected
+
+
+def test_a_change_of_the_chains_changes_the_configuration_of_every_function_that_reads_them():
+    # GIVEN two configurations that differ only in one chain's labels
+    base = default_context()
+    changed = copy.deepcopy(base)
+    changed["labelchain"]["chains"]["birds"]["labels"] = ["Bird", "Nest"]
+    first, second = synth(base), synth(changed)
+    # THEN every function that reads the chains carries another CHAINS_DIGEST (Lambda replaces its warm
+    # environments), equal to the digest of the parameter value it will read; the others are unchanged
+    parameter_values = [
+        flatten(parameter["Properties"]["Value"])
+        for synthesized in (first, second)
+        for parameter in synthesized.resources("AWS::SSM::Parameter").values()
+    ]
+    for name in HANDLERS:
+        old = first.function(name)["Properties"]["Environment"]["Variables"]
+        new = second.function(name)["Properties"]["Environment"]["Variables"]
+        if "CHAINS_PARAMETER_NAME" in old:
+            assert old["CHAINS_DIGEST"] == chains_digest(parameter_values[0])
+            assert new["CHAINS_DIGEST"] == chains_digest(parameter_values[1]) != old["CHAINS_DIGEST"]
+        else:
+            assert old == new
