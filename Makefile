@@ -10,10 +10,12 @@ CDK := node_modules/.bin/cdk
 export CDK_DISABLE_CLI_TELEMETRY := true
 export CDK_DISABLE_VERSION_CHECK := 1
 export AWS_EC2_METADATA_DISABLED := true
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/.cache/jsii
 export npm_config_update_notifier := false
 export PYTHONDONTWRITEBYTECODE := 1
+# The pinned Node 22 (npm package `node`) first: the CDK CLI and jsii (the Python CDK app, the stack tests)
+# run on a Node release jsii supports, whatever Node the machine has (Node 20 is past jsii's support).
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: install test test-unit test-sandbox synth check lint typecheck cfn-lint asl demo bench faults clean
 

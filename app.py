@@ -9,11 +9,26 @@ checks) always runs: an unacknowledged finding fails synthesis.
 
 from __future__ import annotations
 
+import importlib.util
+import os
 import sys
+from pathlib import Path
 
-from labelchain_fn.core.config import ConfigError
+VENV_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
 
-from stacks.app_builder import build_app
+# cdk.json runs `python3 app.py`, as `cdk init` writes it: the active virtualenv's Python after
+# `source .venv/bin/activate`. Without one, python3 is the system's, which lacks aws_cdk: run again in
+# the project virtualenv (`make install` creates it) instead of failing with ModuleNotFoundError.
+if importlib.util.find_spec("aws_cdk") is None and VENV_PYTHON.exists():
+    os.execv(VENV_PYTHON, [str(VENV_PYTHON), *sys.argv])
+
+from stacks.jsii_node import use_project_node  # noqa: E402
+
+use_project_node()  # before aws_cdk starts its Node process
+
+from labelchain_fn.core.config import ConfigError  # noqa: E402
+
+from stacks.app_builder import build_app  # noqa: E402
 
 
 def main() -> int:

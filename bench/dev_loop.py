@@ -26,7 +26,7 @@ MAKE_ENV = {
     "CDK_DISABLE_CLI_TELEMETRY": "true",
     "CDK_DISABLE_VERSION_CHECK": "1",
     "AWS_EC2_METADATA_DISABLED": "true",
-    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+    "PATH": f"{ROOT / 'node_modules' / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}",
     "JSII_RUNTIME_PACKAGE_CACHE_ROOT": str(ROOT / ".cache" / "jsii"),
     "npm_config_update_notifier": "false",
     "PYTHONDONTWRITEBYTECODE": "1",

@@ -31,7 +31,6 @@ def synthesize(outdir: Path) -> Path:
         **os.environ,
         "CDK_OUTDIR": str(outdir.resolve()),
         "CDK_DISABLE_CLI_TELEMETRY": "true",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     }
     completed = subprocess.run(
         [sys.executable, "app.py"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=False

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-# Silence the jsii banner for Node 20 before aws_cdk starts its Node process.
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-
 from stack_synth import Synth, default_context, kms_context, synth
 
 

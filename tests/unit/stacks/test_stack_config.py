@@ -75,7 +75,6 @@ def test_app_prints_every_problem_and_exits_non_zero(tmp_path):
     env = os.environ | {
         "CDK_CONTEXT_JSON": json.dumps({"labelchain:configFile": str(path)}),
         "CDK_OUTDIR": str(tmp_path / "out"),
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
     }
     # WHEN app.py runs
     result = subprocess.run(

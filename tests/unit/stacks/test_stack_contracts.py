@@ -64,7 +64,7 @@ def test_ground_truth_role_reads_exactly_the_configured_ui_templates(kms_synth):
         if "s3:GetObject" in as_list(st["Action"])
     ]
     # THEN it may read that one object (and nothing else of that bucket)
-    assert "arn:<AWS::Partition>:s3:::team-templates/ui/birds.liquid.html" in resources
+    assert "arn:aws:s3:::team-templates/ui/birds.liquid.html" in resources
     assert not [r for r in resources if "team-templates" in r and r.endswith("*")]
 
 

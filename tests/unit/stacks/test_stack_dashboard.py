@@ -110,7 +110,7 @@ def test_alarm_status_widget_shows_every_alarm(two_chains):
     (widget,) = [w for w in body(s)["widgets"] if w["type"] == "alarm"]
     alarms = s.resources("AWS::CloudWatch::Alarm")
     # THEN the widget lists each alarm by the ARN of its name, at the top of the dashboard
-    arn = "arn:<AWS::Partition>:cloudwatch:us-east-1:<AWS::AccountId>:alarm:{}"
+    arn = "arn:aws:cloudwatch:us-east-1:<AWS::AccountId>:alarm:{}"
     expected = {arn.format(a["Properties"]["AlarmName"]) for a in alarms.values()}
     assert set(widget["properties"]["alarms"]) == expected and len(expected) == 13
     assert widget["y"] == 0 and widget["width"] == 24

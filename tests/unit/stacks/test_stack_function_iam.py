@@ -72,7 +72,7 @@ def test_callbacks_and_execution_checks_are_granted_where_the_design_needs_them(
         # ended before creating a labeling job
         executions = [r for r, a in grants.items() if "states:DescribeExecution" in a]
         expected = (
-            [f"arn:<AWS::Partition>:states:us-east-1:<AWS::AccountId>:execution:<{state_machine_id}.Name>:*"]
+            [f"arn:aws:states:us-east-1:<AWS::AccountId>:execution:<{state_machine_id}.Name>:*"]
             if name in ("prepare", "monitor")
             else []
         )

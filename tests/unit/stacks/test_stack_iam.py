@@ -72,12 +72,10 @@ def test_labeling_job_actions_are_scoped_to_the_job_name_prefix(any_synth):
             seen |= actions
             # THEN only labeling-job/lc-* ARNs (lower case, as SageMaker writes them)
             resources = [flatten(r) for r in as_list(statement["Resource"])]
-            assert resources == [
-                "arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:labeling-job/lc-*"
-            ]
+            assert resources == ["arn:aws:sagemaker:us-east-1:<AWS::AccountId>:labeling-job/lc-*"]
         if "sagemaker:DescribeModel" in actions:
             assert [flatten(r) for r in as_list(statement["Resource"])] == [
-                "arn:<AWS::Partition>:sagemaker:us-east-1:<AWS::AccountId>:model/*"
+                "arn:aws:sagemaker:us-east-1:<AWS::AccountId>:model/*"
             ]
     assert seen >= LABELING_JOB_ACTIONS
 
@@ -116,7 +114,7 @@ def test_ground_truth_role_reads_inputs_writes_jobs_prefix_and_logs_to_sagemaker
     for bucket_id in ids.values():
         assert granted[f"<{bucket_id}.Arn>"] == {"s3:ListBucket", "s3:GetBucketLocation"}
     assert granted["*"] == {"cloudwatch:PutMetricData"}
-    log_group = "arn:<AWS::Partition>:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*"
+    log_group = "arn:aws:logs:us-east-1:<AWS::AccountId>:log-group:/aws/sagemaker/*"
     assert "logs:PutLogEvents" in granted[log_group + ":log-stream:*"]
     # AND it has no KMS statement when no key is configured
     assert not any(a.startswith("kms:") for actions in granted.values() for a in actions)
@@ -125,6 +123,6 @@ def test_ground_truth_role_reads_inputs_writes_jobs_prefix_and_logs_to_sagemaker
 def test_configured_kms_key_and_source_buckets_reach_the_ground_truth_role(kms_synth):
     granted = actions_by_resource(kms_synth.role_statements(_gt_role_id(kms_synth)))
     assert {"kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:CreateGrant"} <= granted[KMS_KEY_ARN]
-    assert granted[f"arn:<AWS::Partition>:s3:::{SHARED_BUCKET}/*"] == {"s3:GetObject"}
+    assert granted[f"arn:aws:s3:::{SHARED_BUCKET}/*"] == {"s3:GetObject"}
     grant = [s for s in kms_synth.role_statements(_gt_role_id(kms_synth)) if s["Action"] == "kms:CreateGrant"]
     assert grant[0]["Condition"] == {"Bool": {"kms:GrantIsForAWSResource": "true"}}
