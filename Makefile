@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # run on a Node release jsii supports, whatever Node the machine has (Node 20 is past jsii's support).
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: install test test-unit test-sandbox synth check lint typecheck cfn-lint asl demo bench faults clean
+.PHONY: install test test-unit test-sandbox synth check lint typecheck cfn-lint asl demo bench faults sandbox clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,7 @@ typecheck: install
 	$(BIN)/mypy stacks app.py
 	$(BIN)/mypy lambdas/labelchain_fn
 	$(BIN)/mypy sandbox labelchain_cli bench
+	$(BIN)/mypy scripts
 
 cfn-lint: synth
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
@@ -69,6 +70,20 @@ check: lint typecheck test cfn-lint asl
 ## experiment on 2,500 generated images; prints the comparison, writes demo-output/ (result.json, report/)
 demo: synth
 	$(PY) -m sandbox.demo
+
+## make sandbox — the offline sandbox in the foreground, for your own commands (AWS CLI, boto3, `cdk deploy`):
+## synthesizes cdk.out when the app changed, starts the sandbox, deploys cdk.out and prints the `export` lines
+## for another shell (endpoint, fake credentials, region); Ctrl-C stops it. SANDBOX_DEPLOY=0 starts it empty
+## (then `cdk bootstrap` and `cdk deploy` from the other shell); options via SANDBOX_ARGS, e.g.
+## `make sandbox SANDBOX_ARGS="--port 4566 --cold-starts"` (python -m sandbox --help lists them)
+SANDBOX_DEPLOY ?= 1
+APP_SOURCES := app.py cdk.json $(shell find stacks lambdas -type f \( -name '*.py' -o -name '*.html' \) 2>/dev/null)
+
+cdk.out/manifest.json: $(APP_SOURCES) | install
+	$(CDK) synth --no-validation --quiet
+
+sandbox: install $(if $(filter 0,$(SANDBOX_DEPLOY)),,cdk.out/manifest.json)
+	$(PY) -m sandbox $(if $(filter 0,$(SANDBOX_DEPLOY)),,--deploy cdk.out) $(SANDBOX_ARGS)
 
 ## make bench — figures next to their goals (orchestration cost, latency, manifest throughput, cold start,
 ## developer loop); writes bench/results.json and the Performance section of README.md. Options via

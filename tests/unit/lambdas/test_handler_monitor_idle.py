@@ -13,7 +13,7 @@ from labelchain_fn.core.metrics import NAMESPACE, SERVICE, SERVICE_DIMENSION
 from labelchain_fn.handlers import monitor as monitor_module
 from lambda_fakes import AwsClients
 
-from scripts.idle_cost import IDLE_RUNS, MONITOR_HANDLER
+from scripts.idle_assumptions import IDLE_RUNS, MONITOR_HANDLER
 
 IDLE = IDLE_RUNS[MONITOR_HANDLER]
 #: Room left for what Lambda adds to the "monitor run" line and the offline run lacks (the X-Ray trace

@@ -10,14 +10,10 @@ from typing import Any
 
 import pytest
 
-from scripts.idle_cost import (
-    IDLE_RUNS,
-    MONITOR_HANDLER,
-    PRICE_TABLES,
-    idle_cost,
-    main,
-    runs_per_month,
-)
+from scripts.idle_assumptions import IDLE_RUNS, MONITOR_HANDLER
+from scripts.idle_cost import idle_cost, main
+from scripts.idle_prices import PRICE_TABLES
+from scripts.idle_usage import runs_per_month
 
 PRICES = PRICE_TABLES["us-east-1"]
 MONITOR = IDLE_RUNS[MONITOR_HANDLER]

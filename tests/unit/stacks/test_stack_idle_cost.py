@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from stack_synth import Synth, default_context
 
-from scripts.idle_cost import IDLE_RUNS, MONITOR_HANDLER, idle_cost
+from scripts.idle_assumptions import IDLE_RUNS, MONITOR_HANDLER
+from scripts.idle_cost import idle_cost
 
 
 def quantities(default_synth: Synth) -> dict[str, Decimal]:
