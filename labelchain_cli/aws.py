@@ -17,7 +17,8 @@ from labelchain_fn.adapters.clients import RETRY_CONFIG
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.core.errors import UnknownChain
 
-from .errors import AwsResourceError
+from .errors import AwsResourceError, aws_error_line
+from .output import note
 
 DEFAULT_STACK_NAME = "LabelChain"
 #: The stack output naming each resource (stacks/pipeline_stack.py).
@@ -70,9 +71,24 @@ class Aws:
 
     def __init__(self, options: AwsOptions, clients: Mapping[str, Any] | None = None) -> None:
         self.options = options
-        self._clients: dict[str, Any] = dict(clients or {})
+        #: The operation of the newest call made through these clients (``DescribeStacks``...), ``None``
+        #: before the first: errors raised before AWS answers (a parameter botocore refuses, no
+        #: connection, no credentials) do not carry it.
+        self.last_operation: str | None = None
+        self._clients: dict[str, Any] = {}
         self._session: boto3.session.Session | None = None
         self._outputs: dict[str, str] | None = None
+        for service_name, client in (clients or {}).items():
+            self._adopt(service_name, client)
+
+    def _adopt(self, service_name: str, client: Any) -> None:
+        events = getattr(getattr(client, "meta", None), "events", None)
+        if events is not None:
+            events.register("before-parameter-build", self._note_operation)
+        self._clients[service_name] = client
+
+    def _note_operation(self, model: Any = None, **_: Any) -> None:
+        self.last_operation = getattr(model, "name", None)
 
     def client(self, service_name: str) -> Any:
         """The client of ``service_name``, created once with the standard retry configuration."""
@@ -81,8 +97,11 @@ class Aws:
                 self._session = boto3.session.Session(
                     profile_name=self.options.profile, region_name=self.options.region
                 )
-            self._clients[service_name] = self._session.client(
-                service_name, endpoint_url=self.options.endpoint_url, config=RETRY_CONFIG
+            self._adopt(
+                service_name,
+                self._session.client(
+                    service_name, endpoint_url=self.options.endpoint_url, config=RETRY_CONFIG
+                ),
             )
         return self._clients[service_name]
 
@@ -99,10 +118,12 @@ class Aws:
             try:
                 stacks = self.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
             except ClientError as err:
-                message = err.response.get("Error", {}).get("Message", str(err))
+                hint = (
+                    "deploy it, pass --stack-name, or give the resources explicitly "
+                    "(--table, --state-machine-arn, --input-bucket)"
+                )
                 raise AwsResourceError(
-                    f"cannot read the outputs of stack {name!r} ({message}); deploy it, pass --stack-name, "
-                    "or give the resources explicitly (--table, --state-machine-arn, --input-bucket)"
+                    aws_error_line(f"cannot read the outputs of stack {name!r}", err, hint)
                 ) from err
             outputs = stacks[0].get("Outputs", []) if stacks else []
             self._outputs = {o["OutputKey"]: o["OutputValue"] for o in outputs}
@@ -153,7 +174,10 @@ class Aws:
             When the configured chains are known and ``chain`` is not one of them.
         """
         chains = self.configured_chains()
-        if chains is not None and chain not in chains:
+        if chains is None:
+            stack = self.options.stack_name
+            note(f"chain {chain!r} not checked: no output {CHAINS_OUTPUT} of stack {stack!r} to read")
+        elif chain not in chains:
             raise UnknownChain(
                 f"chain {chain!r} is not configured; configured chains: {', '.join(sorted(chains))}"
             )

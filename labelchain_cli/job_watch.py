@@ -10,12 +10,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 from labelchain_fn.adapters.job_store import TERMINAL_STATUSES
+from labelchain_fn.core.errors import JobRecordNotFound
 from labelchain_fn.core.figures import COUNTER_NAMES
 from labelchain_fn.core.records import from_dynamo
 
 from .aws import Aws
 from .chain_records import ChainRecords
-from .errors import CommandFailed
+from .errors import CommandFailed, aws_error_line
 from .rows import camel_case
 
 TERMINAL = ("Completed", "Failed", "Stopped")
@@ -152,8 +153,9 @@ class JobWatcher:
 
         Raises
         ------
-        CommandFailed
-            When neither Ground Truth nor the table knows the job.
+        JobRecordNotFound
+            When the table has no record of the job and Ground Truth does not know it either (or was not
+            asked: ``from_record``).
         """
         item = self.aws.store().get_job(name)
         objects = int(item.get("objectCount") or 0) if item else 0
@@ -161,8 +163,13 @@ class JobWatcher:
             try:
                 description = self.aws.client("sagemaker").describe_labeling_job(LabelingJobName=name)
             except ClientError as err:
-                if err.response.get("Error", {}).get("Code") not in _NOT_FOUND or item is None:
+                if err.response.get("Error", {}).get("Code") not in _NOT_FOUND:
                     raise
+                if item is None:
+                    answer = aws_error_line("DescribeLabelingJob", err)
+                    raise JobRecordNotFound(
+                        f"labeling job {name!r} not found: {answer}, and the jobs table has no record of it"
+                    ) from err
             else:
                 status = str(description["LabelingJobStatus"])
                 return _observation(
@@ -175,7 +182,7 @@ class JobWatcher:
                     recorded=status not in TERMINAL or self._recorded(name),
                 )
         if item is None:
-            raise CommandFailed(f"no record of labeling job {name!r}")
+            raise JobRecordNotFound(f"no record of labeling job {name!r} in the jobs table")
         job = from_dynamo(item)
         counters = job.get("counters")
         if not counters:

@@ -10,11 +10,13 @@ import click
 from . import __version__
 from .aws import DEFAULT_STACK_NAME, Aws, AwsOptions
 from .commands.demo import demo
+from .commands.doctor import doctor
 from .commands.prepare import prepare
 from .commands.report import report
 from .commands.start import start
 from .commands.status import status
 from .commands.watch import watch
+from .output import VERBOSE_KEY
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,18 +46,26 @@ from .commands.watch import watch
     envvar="LABELCHAIN_INPUT_BUCKET",
     help="Upload bucket (default: stack output InputBucketName).",
 )
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    envvar="LABELCHAIN_VERBOSE",
+    help="On an error, also print its traceback and AWS's full message; note the checks skipped.",
+)
 @click.pass_context
-def cli(ctx: click.Context, **options: Any) -> None:
+def cli(ctx: click.Context, verbose: bool, **options: Any) -> None:
     """Operate labelchain: chained Ground Truth labeling jobs with warm-started auto-labeling.
 
     Exit codes: 0 ok, 1 job or command failed, 2 usage error, 3 AWS or resource error.
     """
     # Tests pass pre-built clients as ``obj`` ({service: client}); real runs build them lazily.
     clients: Mapping[str, Any] = ctx.obj if isinstance(ctx.obj, Mapping) else {}
+    ctx.meta[VERBOSE_KEY] = verbose
     ctx.obj = Aws(AwsOptions(**options), clients)
 
 
-for command in (prepare, start, status, watch, report, demo):
+for command in (prepare, start, status, watch, report, demo, doctor):
     cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""Terminal output: one rich console for tables and progress, plain JSON for ``--json``."""
+"""Terminal output: one rich console for tables and progress, plain JSON for ``--json``, and the notes
+``--verbose`` adds on stderr."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import click
 from labelchain_fn.core.records import from_dynamo
 from rich.console import Console
 
+#: ``ctx.meta`` key of the global ``--verbose`` flag (``meta`` is shared by every context of one run).
+VERBOSE_KEY = "labelchain.verbose"
 #: Width used when stdout is not a terminal (pipes, CI logs), so tables are not cut at 80 columns.
 PIPE_WIDTH = 200
 
@@ -23,3 +26,15 @@ def console(*, stderr: bool = False) -> Console:
 def print_json(data: Any) -> None:
     """``data`` as indented JSON on stdout (Decimals become numbers)."""
     click.echo(json.dumps(from_dynamo(data), indent=2, sort_keys=True, default=str))
+
+
+def is_verbose(ctx: click.Context | None = None) -> bool:
+    """Whether ``--verbose`` (``LABELCHAIN_VERBOSE``) was given; ``ctx`` defaults to the current context."""
+    ctx = ctx or click.get_current_context(silent=True)
+    return bool(ctx is not None and ctx.meta.get(VERBOSE_KEY))
+
+
+def note(message: str) -> None:
+    """``note: <message>`` on stderr with ``--verbose`` only: what a check skipped, and why."""
+    if is_verbose():
+        click.echo(f"note: {message}", err=True)

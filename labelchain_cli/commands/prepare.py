@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 from labelchain_fn.core.errors import InputInvalid
-from labelchain_fn.core.inputs import parse_s3_uri
+from labelchain_fn.core.inputs import S3_URI
 from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
 from rich.progress import Progress
 from rich.table import Table
@@ -15,23 +15,42 @@ from rich.table import Table
 from ..aws import Aws
 from ..command import LabelChainCommand
 from ..datasets import IMAGE_SUFFIXES, Batch, listing_lines, plan_batches, s3_listing_lines
+from ..errors import NoObjectsMatched
 from ..output import console, print_json
 
 
 def split_prefix(source: str) -> tuple[str, str]:
     """``(bucket, prefix)`` of ``s3://bucket[/prefix]``; the bucket name is checked by the core's URI rule."""
     head, _, prefix = source.removeprefix("s3://").partition("/")
-    if not source.startswith("s3://") or not head:
-        raise InputInvalid(f"--source: expected s3://bucket/prefix/; received {source!r}")
-    bucket, _ = parse_s3_uri(f"s3://{head}/-")
-    return bucket, prefix
+    if not source.startswith("s3://") or not head or not S3_URI.fullmatch(f"s3://{head}/-"):
+        raise InputInvalid(
+            f"--source: expected s3://bucket/prefix/ (a valid bucket name); received {source!r}"
+        )
+    return head, prefix
 
 
-def _s3_lines(aws: Aws, source: str, suffixes: tuple[str, ...]) -> list[bytes]:
+def s3_lines(aws: Aws, source: str, suffixes: tuple[str, ...]) -> list[bytes]:
+    """Manifest lines of the objects under ``source`` ending with one of ``suffixes`` (default
+    :data:`~..datasets.IMAGE_SUFFIXES`).
+
+    Raises
+    ------
+    NoObjectsMatched
+        When no object matched, saying whether the prefix is empty or only the suffixes missed.
+    """
     bucket, prefix = split_prefix(source)
     pages = aws.client("s3").get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-    keys = (obj["Key"] for page in pages for obj in page.get("Contents", []))
-    return s3_listing_lines(bucket, keys, suffixes or IMAGE_SUFFIXES)
+    keys = [obj["Key"] for page in pages for obj in page.get("Contents", [])]
+    wanted = suffixes or IMAGE_SUFFIXES
+    lines = s3_listing_lines(bucket, keys, wanted)
+    if not lines:
+        why = (
+            f"{len(keys)} objects under it, none ending with {' '.join(wanted)} (--suffix)"
+            if keys
+            else "there is no object under it (check the bucket and the prefix)"
+        )
+        raise NoObjectsMatched(f"no objects matched the prefix {source}: {why}")
+    return lines
 
 
 def _default_name(source: str | None, listing: Path | None) -> str:
@@ -131,7 +150,7 @@ def prepare(
     if upload:
         aws.check_chain(str(chain))
     if source is not None:
-        lines = _s3_lines(aws, source, suffixes)
+        lines = s3_lines(aws, source, suffixes)
     else:
         assert listing is not None
         lines = listing_lines(listing.read_text(encoding="utf-8"), listing.name)

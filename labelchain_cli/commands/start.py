@@ -15,6 +15,7 @@ from labelchain_fn.core.warm_start import classify_policy
 from ..aws import Aws
 from ..command import LabelChainCommand
 from ..output import print_json
+from ..preflight import check_start
 
 #: StartExecution ``name``: 1-80 characters of letters, digits, ``-`` and ``_``.
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
@@ -73,9 +74,14 @@ def start(
     name: str | None,
     as_json: bool,
 ) -> None:
-    """Start the labeling workflow for one manifest and print the execution ARN."""
+    """Start the labeling workflow for one manifest and print the execution ARN.
+
+    Before anything is started, the checks the workflow's first step makes come first, with its error
+    names (exit 2): the chain is configured (UnknownChain), the manifest's bucket is the input bucket or an
+    allowed source bucket (SourceBucketNotAllowed), and the manifest exists (ManifestNotFound).
+    """
     data = console_input(chain, manifest, warm_start, control)
-    aws.check_chain(chain)
+    check_start(aws, chain, manifest)
     response = aws.client("stepfunctions").start_execution(
         stateMachineArn=aws.state_machine_arn,
         name=name or execution_name(chain),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
+from collections.abc import Callable
+from typing import Any
 
 import click
 from labelchain_fn.core.cost import machine_percent
@@ -13,6 +16,11 @@ from ..command import LabelChainCommand
 from ..errors import CommandFailed
 from ..job_watch import JobWatcher, Observation
 from ..output import console, print_json
+
+#: ``LabelingJobName`` as SageMaker defines it.
+LABELING_JOB_NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}")
+#: A standard workflow's execution ARN (the pipeline's state machine is a standard one).
+EXECUTION_ARN = re.compile(r"arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:\s]+:[^:\s]+")
 
 
 def _resolve(
@@ -33,6 +41,10 @@ def _pause(interval: float, deadline: float | None, what: str) -> None:
 
 
 def _follow(watcher: JobWatcher, name: str, interval: float, deadline: float | None) -> Observation:
+    # The first look comes before any progress bar, so a job that does not exist fails on one line.
+    seen = watcher.observe(name)
+    if seen.terminal:
+        return seen
     columns = (
         TextColumn("{task.description:<8}"),
         BarColumn(),
@@ -44,7 +56,6 @@ def _follow(watcher: JobWatcher, name: str, interval: float, deadline: float | N
         human = progress.add_task("human", total=None, status="")
         machine = progress.add_task("machine", total=None, status="")
         while True:
-            seen = watcher.observe(name)
             total = seen.objects or None
             state = seen.status if seen.recorded else f"{seen.status}, recording"
             progress.update(human, completed=seen.human, total=total, status=state)
@@ -52,11 +63,36 @@ def _follow(watcher: JobWatcher, name: str, interval: float, deadline: float | N
             if seen.terminal:
                 return seen
             _pause(interval, deadline, f"{name} to end (last status {seen.status})")
+            seen = watcher.observe(name)
+
+
+def _checked(pattern: re.Pattern[str], expected: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback refusing a value that does not match ``pattern`` (a usage error naming it) before
+    botocore sees it."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is not None and not pattern.fullmatch(value):
+            raise click.BadParameter(f"expected {expected}; received {value!r}", ctx, param)
+        return value
+
+    return check
 
 
 @click.command(cls=LabelChainCommand)
-@click.option("--job", "job_name", help="Labeling job name.")
-@click.option("--execution-arn", help="Execution started by an upload or `labelchain start`.")
+@click.option(
+    "--job",
+    "job_name",
+    callback=_checked(LABELING_JOB_NAME, "a labeling job name (1-63 letters, digits and hyphens)"),
+    help="Labeling job name.",
+)
+@click.option(
+    "--execution-arn",
+    callback=_checked(
+        EXECUTION_ARN,
+        "a Step Functions execution ARN, arn:aws:states:<region>:<account>:execution:<state machine>:<name>",
+    ),
+    help="Execution started by an upload or `labelchain start`.",
+)
 @click.option(
     "--role",
     type=click.Choice(["main", "control"]),

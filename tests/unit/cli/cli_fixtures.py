@@ -25,6 +25,7 @@ from labelchain_fn.core.figures import figures_from_description
 from lambda_fakes import (
     ACCOUNT,
     EXECUTION_ARN,
+    IMAGES_BUCKET,
     OTHER_EXECUTION_ARN,
     OUTPUT_BUCKET,
     REGION,
@@ -37,6 +38,9 @@ from lambda_fakes import (
 )
 
 JOB1, JOB2, CONTROL2 = "lc-birds-0001-aaaa1111", "lc-birds-0002-bbbb2222", "lc-birds-0002c-bbbb2222"
+#: The deployment's ``allowedSourceBuckets`` (the fake stack's Prepare function): manifests may be read
+#: from here besides the input bucket.
+ALLOWED_BUCKET = IMAGES_BUCKET
 
 
 def model_arn(job: str) -> str:

@@ -28,7 +28,7 @@ from typing import Any  # noqa: E402
 
 import boto3  # noqa: E402
 import pytest  # noqa: E402
-from cli_fixtures import ChainFixture, Moto, Run, seed_chain  # noqa: E402
+from cli_fixtures import ALLOWED_BUCKET, ChainFixture, Moto, Run, seed_chain  # noqa: E402
 from click.testing import CliRunner, Result  # noqa: E402
 from labelchain_fn.adapters.job_store import JobStore  # noqa: E402
 from lambda_fakes import (  # noqa: E402
@@ -50,7 +50,20 @@ STACK = "LabelChain"
 STATE_MACHINE = "labelchain-workflow"
 
 
-def _stack_template(state_machine_arn: str) -> str:
+def _stack_template(state_machine_arn: str, role_arn: str) -> str:
+    # The Prepare function carries allowedSourceBuckets as the real stack's does (stacks/job_functions.py).
+    prepare = {
+        "Type": "AWS::Lambda::Function",
+        "Properties": {
+            "Handler": "labelchain_fn.handlers.prepare.handler",
+            "Runtime": "python3.12",
+            "Role": role_arn,
+            "Code": {"ZipFile": "def handler(event, context):\n    return event\n"},
+            "Environment": {
+                "Variables": {"INPUT_BUCKET": INPUT_BUCKET, "ALLOWED_SOURCE_BUCKETS": ALLOWED_BUCKET}
+            },
+        },
+    }
     outputs = {
         "InputBucketName": INPUT_BUCKET,
         "OutputBucketName": OUTPUT_BUCKET,
@@ -60,7 +73,7 @@ def _stack_template(state_machine_arn: str) -> str:
     }
     return json.dumps(
         {
-            "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+            "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}, "PrepareFunction": prepare},
             "Outputs": {
                 **{key: {"Value": value} for key, value in outputs.items()},
                 "TopicArn": {"Value": {"Ref": "Topic"}},
@@ -71,7 +84,8 @@ def _stack_template(state_machine_arn: str) -> str:
 
 @pytest.fixture
 def moto() -> Iterator[Moto]:
-    """A fresh moto account holding the jobs table, the buckets, a state machine and the stack outputs."""
+    """A fresh moto account holding the jobs table, the buckets, a state machine, and a stack whose outputs
+    name them and whose Prepare function allows manifests from :data:`ALLOWED_BUCKET`."""
     with mock_aws():
         session = boto3.session.Session(region_name=REGION)
         s3, dynamodb, sfn = session.client("s3"), session.client("dynamodb"), session.client("stepfunctions")
@@ -85,7 +99,9 @@ def moto() -> Iterator[Moto]:
         )["stateMachineArn"]
         chains = {"chains": {"birds": make_chain().to_dict()}}
         session.client("ssm").put_parameter(Name=PARAMETER, Type="String", Value=json.dumps(chains))
-        session.client("cloudformation").create_stack(StackName=STACK, TemplateBody=_stack_template(arn))
+        role = session.client("iam").create_role(RoleName="labelchain-prepare", AssumeRolePolicyDocument="{}")
+        template = _stack_template(arn, role["Role"]["Arn"])
+        session.client("cloudformation").create_stack(StackName=STACK, TemplateBody=template)
         yield Moto(session, s3, dynamodb, sfn, arn, JobStore(TABLE, dynamodb))
 
 

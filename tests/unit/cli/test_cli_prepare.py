@@ -107,6 +107,10 @@ def test_rejects_conflicting_or_missing_options(run: Run, moto: Moto, tmp_path: 
             ("--source", "http://x/y", "--batches", "1", "--out", str(tmp_path)),
             "expected s3://bucket/prefix/",
         ),
+        (
+            ("--source", "s3://x/", "--batches", "1", "--out", str(tmp_path)),
+            "expected s3://bucket/prefix/ (a valid bucket name); received 's3://x/'",
+        ),
     ):
         result = run("prepare", *args)
         assert result.exit_code == 2, args
@@ -123,3 +127,32 @@ def test_rejects_an_upload_for_an_unconfigured_chain(run: Run, moto: Moto) -> No
     assert result.exit_code == 2
     assert "configured chains: birds" in result.stderr
     assert "Contents" not in moto.s3.list_objects_v2(Bucket=INPUT_BUCKET)
+
+
+def test_rejects_a_prefix_that_matches_no_objects(run: Run, moto: Moto, tmp_path: Path) -> None:
+    # GIVEN a prefix with no object under it (a typo: "bird/" for "birds/")
+    _put_images(moto, 3)
+    # WHEN it is prepared
+    split = ("--batches", "1", "--min-objects", "0", "--out", str(tmp_path))
+    result = run("prepare", "--source", f"s3://{IMAGES_BUCKET}/bird/", *split)
+    # THEN it is a one-line usage error saying that nothing matched (not that a manifest is too small)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: prepare: NoObjectsMatched: no objects matched the prefix s3://{IMAGES_BUCKET}/bird/: "
+        "there is no object under it (check the bucket and the prefix)"
+    ]
+    assert not list(tmp_path.glob("*.manifest"))
+
+
+def test_rejects_a_prefix_whose_objects_have_none_of_the_suffixes(
+    run: Run, moto: Moto, tmp_path: Path
+) -> None:
+    # GIVEN three .jpg images and a text file under the prefix
+    _put_images(moto, 3)
+    # WHEN only .png objects are asked for
+    split = ("--batches", "1", "--min-objects", "0", "--out", str(tmp_path))
+    result = run("prepare", "--source", f"s3://{IMAGES_BUCKET}/birds/", "--suffix", ".png", *split)
+    # THEN the error says objects exist but none has the suffix, and points at --suffix
+    assert result.exit_code == 2
+    assert "NoObjectsMatched" in result.stderr
+    assert "4 objects under it, none ending with .png (--suffix)" in result.stderr

@@ -155,3 +155,41 @@ def test_watch_waits_until_the_pipeline_recorded_the_completed_job(
     assert json.loads(result.stdout)["recorded"] is True
     assert moto.store.get_job(RUNNING_JOB)["status"] == "COMPLETED"
     moto.sfn.stop_execution(executionArn=execution["executionArn"])
+
+
+def test_fails_on_one_line_before_any_progress_bar_when_the_job_does_not_exist(
+    run: Run, moto: Moto, sagemaker: Stubber
+) -> None:
+    # GIVEN a job name neither Ground Truth nor the jobs table knows
+    sagemaker.add_client_error(
+        "describe_labeling_job", "ResourceNotFound", "Could not find requested job with name nope"
+    )
+    # WHEN it is watched
+    result = run("watch", "--job", "nope", *FAST, clients={"sagemaker": sagemaker.client})
+    # THEN the watch fails (exit 1) with one line in the pipeline's vocabulary, and no progress was drawn
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: watch: JobRecordNotFound: labeling job 'nope' not found: "
+        "DescribeLabelingJob: ResourceNotFound: Could not find requested job with name nope, "
+        "and the jobs table has no record of it"
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("option", "expected"),
+    [
+        ("--execution-arn", "expected a Step Functions execution ARN"),
+        ("--job", "expected a labeling job name"),
+    ],
+)
+def test_rejects_an_empty_job_or_execution_as_a_usage_error(
+    run: Run, moto: Moto, option: str, expected: str
+) -> None:
+    # GIVEN/WHEN an empty value (an unset shell variable: --execution-arn "$arn")
+    result = run("watch", option, "")
+    # THEN it is click's usage error naming the option and what it expects, not botocore's validation text
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': {expected}" in result.stderr
+    assert "received ''" in result.stderr
+    assert "Parameter validation failed" not in result.stderr
