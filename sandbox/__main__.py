@@ -31,9 +31,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--time-scale", type=float, help="Wait/Retry scale (default: follows the clock)")
     parser.add_argument("--seed", type=int, help="simulation seed (default 0)")
     parser.add_argument("--lambda-mode", choices=("subprocess", "inprocess"), help="default subprocess")
+    parser.add_argument(
+        "--cold-starts",
+        action="store_true",
+        default=None,
+        help="a fresh process per Lambda invocation (default: warm environments, kept per configuration)",
+    )
     parser.add_argument("--deploy", type=Path, metavar="CDK_OUT", help="deploy this cdk.out after start")
     parser.add_argument("--stack", help="stack to deploy when cdk.out holds several")
-    parser.add_argument("--verbose", action="store_true", help="log moto and sandbox details")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="log moto and sandbox details (a failed Lambda invocation: its whole error document)",
+    )
     return parser.parse_args(argv)
 
 
@@ -50,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         time_scale=args.time_scale,
         seed=args.seed,
         lambda_mode=args.lambda_mode,
+        cold_starts=args.cold_starts,
     )
     done = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -61,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for name, value in sandbox.env().items():
             print(f"export {name}={value}")
+        print("# paste the lines above into another shell: the AWS CLI, boto3 and `cdk` then use the sandbox")
+        sys.stdout.flush()
         if args.deploy:
             from .deploy import deploy
 
@@ -68,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"# deployed {result.stack_name}: {result.summary()}")
             for key, value in sorted(result.outputs.items()):
                 print(f"# output {key} = {value}")
+        print("# running; Ctrl-C stops it")
         sys.stdout.flush()
         done.wait()
     return 0

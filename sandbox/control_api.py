@@ -14,6 +14,8 @@ POST     /_sandbox/difficulty    ``{"pattern": "s3://bucket/half-2/*", "difficul
 POST     /_sandbox/tick          process due jobs and schedules now
 POST     /_sandbox/reset         reset every moto backend and the sandbox state
 GET      /_sandbox/deliveries    recent EventBridge deliveries to Step Functions/Lambda
+GET      /_sandbox/lambda        warm Lambda environments: cold/warm starts and live environments per
+                                 function, the recent invocations (which process served each)
 =======  ======================  =====================================================================
 """
 
@@ -26,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request, Response
 
 from . import groundtruth
-from .patches import events_targets
+from .patches import events_targets, lambda_invoke
 
 if TYPE_CHECKING:
     from .server import Sandbox
@@ -90,4 +92,6 @@ class ControlApp:
             return _json({"reset": True})
         if route == ("GET", "deliveries"):
             return _json(list(events_targets.deliveries))
+        if route == ("GET", "lambda"):
+            return _json(lambda_invoke.subprocess_runner().stats())
         return _json({"error": "NotFound", "message": f"no control route {route[0]} {request.path}"}, 404)

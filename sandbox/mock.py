@@ -25,6 +25,7 @@ from .clock import SimClock
 from .lambda_runtime.inprocess import Handler, InProcessRunner
 from .patches import (
     cfn_bucket,
+    cfn_change_sets,
     cfn_custom_resource,
     cfn_outputs,
     dynamodb_atomic,
@@ -54,6 +55,7 @@ _IN_PROCESS = (
     cfn_bucket,
     cfn_custom_resource,
     cfn_outputs,
+    cfn_change_sets,
 )
 
 

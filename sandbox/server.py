@@ -103,7 +103,11 @@ class Sandbox:
         self._port = int(self._server.get_host_and_port()[1])
         self._previous_moto_port = os.environ.get("MOTO_PORT")
         os.environ["MOTO_PORT"] = str(self._port)
-        runner = SubprocessRunner(endpoint_url=self.endpoint_url, cache=CodeCache(self.settings.code_cache))
+        runner = SubprocessRunner(
+            endpoint_url=self.endpoint_url,
+            cache=CodeCache(self.settings.code_cache),
+            warm=not self.settings.cold_starts,
+        )
         lambda_invoke.configure(subprocess_runner=runner)
         self._stop.clear()
         self._ticker = threading.Thread(target=self._tick_forever, name="sandbox-ticker", daemon=True)
@@ -126,6 +130,7 @@ class Sandbox:
         self.scheduler.drain(timeout=STOP_DRAIN_SECONDS)
         self._server.stop()
         self._server = None
+        lambda_invoke.subprocess_runner().close()  # the warm Lambda environments
         if self._previous_moto_port is None:
             os.environ.pop("MOTO_PORT", None)
         else:
@@ -140,6 +145,7 @@ class Sandbox:
         moto_api.moto_api_backend.reset()
         self.scheduler.reset()
         events_targets.deliveries.clear()
+        lambda_invoke.subprocess_runner().close()  # no function survives the reset: neither do environments
         self._publish_public_parameters()
 
     def __enter__(self) -> Sandbox:

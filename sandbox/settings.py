@@ -23,6 +23,9 @@ class SandboxSettings:
         follows the simulated clock (``ms_per_simulated_hour / 3_600_000``); 0 means no sleep.
     seed : seed of the simulated Ground Truth (default 0).
     lambda_mode : ``subprocess`` (default: the deployed code zip runs in a child process) or ``inprocess``.
+    cold_starts : in ``subprocess`` mode, start a fresh process for every invocation; default false: a
+        function's execution environment (process) is kept and reused while its code and configuration
+        are unchanged, as Lambda's warm environments are.
     code_cache : where code zips are extracted (default: a folder under the temp directory).
     tick_seconds : real seconds between background ticks of Ground Truth and the scheduler (default 0.05).
     schedule_min_real_seconds : least real time between two firings of one scheduled rule (default 2).
@@ -34,6 +37,7 @@ class SandboxSettings:
     time_scale: float | None = None
     seed: int = 0
     lambda_mode: Literal["subprocess", "inprocess"] = "subprocess"
+    cold_starts: bool = False
     code_cache: Path | None = None
     tick_seconds: float = 0.05
     schedule_min_real_seconds: float = 2.0
@@ -46,7 +50,8 @@ class SandboxSettings:
     @classmethod
     def from_env(cls, **overrides: object) -> SandboxSettings:
         """Read ``SANDBOX_REGION``, ``SANDBOX_PORT``, ``SANDBOX_MS_PER_SIM_HOUR``, ``SANDBOX_TIME_SCALE``,
-        ``SANDBOX_SEED``, ``SANDBOX_LAMBDA_MODE`` and ``SANDBOX_CODE_CACHE``; ``overrides`` win."""
+        ``SANDBOX_SEED``, ``SANDBOX_LAMBDA_MODE``, ``SANDBOX_COLD_STARTS`` (``1``/``true``) and
+        ``SANDBOX_CODE_CACHE``; ``overrides`` win."""
         env = os.environ
         values: dict[str, object] = {}
         if "SANDBOX_REGION" in env:
@@ -61,6 +66,8 @@ class SandboxSettings:
             values["seed"] = int(env["SANDBOX_SEED"])
         if "SANDBOX_LAMBDA_MODE" in env:
             values["lambda_mode"] = env["SANDBOX_LAMBDA_MODE"]
+        if "SANDBOX_COLD_STARTS" in env:
+            values["cold_starts"] = env["SANDBOX_COLD_STARTS"].strip().lower() in ("1", "true", "yes")
         if "SANDBOX_CODE_CACHE" in env:
             values["code_cache"] = Path(env["SANDBOX_CODE_CACHE"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -1,9 +1,20 @@
 """Python Lambda runtime stand-in, executed as a script in a fresh interpreter.
 
-Usage: ``python -P bootstrap.py <result-file> <request-id> <invoked-function-arn>`` with the event JSON on
-stdin and the Lambda environment (``_HANDLER``, ``AWS_LAMBDA_*``...) set. It imports the handler the way
-the AWS Python runtime does, calls it with a Lambda-like context and writes ``{"errored", "payload"}`` to
-the result file. Standard library only: the function's own code and layers are the only other imports.
+Two modes, standard library only (the function's own code and layers are the only other imports):
+
+* one invocation (``--cold-starts``): ``python -P bootstrap.py <result-file> <request-id> <invoked-arn>``
+  with the event JSON on stdin; it imports the handler, calls it with a Lambda-like context and writes
+  ``{"errored", "payload"}`` to the result file, then exits;
+* a warm execution environment: ``python -P bootstrap.py --serve <response-fd>`` reads one request per line
+  on stdin (``{"event", "requestId", "invokedArn", "traceId"}``), imports the handler at the first one and
+  answers each with one ``{"errored", "payload"}`` line on ``<response-fd>`` (with ``"exit": true`` when
+  the process ends after answering); module state (clients,
+  caches) survives between invocations, as in a warm Lambda environment. It exits when stdin closes, after
+  a timeout (the runtime is reset, as Lambda does) and after an import failure (the next invocation
+  initialises again).
+
+In both modes the handler's output goes to stdout/stderr, the function timeout is enforced in the process
+(``Sandbox.Timedout``, then exit 124) and ``_HANDLER``/``AWS_LAMBDA_*`` come from the environment.
 """
 
 from __future__ import annotations
@@ -15,7 +26,10 @@ import signal
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
+
+Deliver = Callable[[dict[str, Any]], None]
 
 
 class LambdaContext:
@@ -63,28 +77,25 @@ def _write(result_path: str, document: dict[str, Any]) -> None:
         json.dump(document, result_file)
 
 
-def _arm_timeout(seconds: float, result_path: str, request_id: str) -> None:
+def _arm_timeout(seconds: float, request_id: str, deliver: Deliver) -> None:
     """Stop the process when the function runs out of time, reporting ``Sandbox.Timedout``."""
 
     def on_alarm(_signum: int, _frame: Any) -> None:
         message = f"RequestId: {request_id} Error: Task timed out after {seconds:.2f} seconds"
-        _write(result_path, _error("Sandbox.Timedout", message, request_id))
         sys.stdout.flush()
         sys.stderr.flush()
+        deliver({**_error("Sandbox.Timedout", message, request_id), "exit": True})
         os._exit(124)
 
     signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
 
 
-def run(event: Any, request_id: str, invoked_arn: str, result_path: str) -> dict[str, Any]:
-    """Import ``$_HANDLER``, call it within the timeout and return the result document."""
-    handler, failure = _load_handler(os.environ["_HANDLER"], request_id)
-    if failure is not None:
-        return failure
+def _call(handler: Any, event: Any, request_id: str, invoked_arn: str, deliver: Deliver) -> dict[str, Any]:
+    """Call ``handler`` within the function timeout; returns the result document."""
     timeout = float(os.environ.get("AWS_LAMBDA_FUNCTION_TIMEOUT", "3"))
     context = LambdaContext(request_id, invoked_arn, timeout)
-    _arm_timeout(timeout, result_path, request_id)
+    _arm_timeout(timeout, request_id, deliver)
     try:
         result = handler(event, context)
     except Exception as error:
@@ -93,18 +104,58 @@ def run(event: Any, request_id: str, invoked_arn: str, result_path: str) -> dict
         )
         traceback.print_exc()
         return _error(type(error).__name__, str(error), request_id, frames)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         return {"errored": False, "payload": json.dumps(result)}
     except (TypeError, ValueError) as error:
         return _error("Runtime.MarshalError", f"Unable to marshal response: {error}", request_id)
 
 
+def run(event: Any, request_id: str, invoked_arn: str, result_path: str) -> dict[str, Any]:
+    """Import ``$_HANDLER``, call it within the timeout and return the result document."""
+    handler, failure = _load_handler(os.environ["_HANDLER"], request_id)
+    if failure is not None:
+        return failure
+    return _call(handler, event, request_id, invoked_arn, lambda document: _write(result_path, document))
+
+
+def serve(response_fd: int) -> int:
+    """The warm environment's loop (see the module docstring); returns the exit status."""
+    responses = os.fdopen(response_fd, "w", encoding="utf-8")
+
+    def deliver(document: dict[str, Any]) -> None:
+        responses.write(json.dumps(document) + "\n")
+        responses.flush()
+
+    handler = None
+    for line in sys.stdin:
+        request = json.loads(line)
+        request_id = request["requestId"]
+        os.environ["_X_AMZN_TRACE_ID"] = request.get("traceId", "")
+        if handler is None:
+            handler, failure = _load_handler(os.environ["_HANDLER"], request_id)
+            if failure is not None:  # an init failure: report it and let the next invocation start afresh
+                sys.stdout.flush()
+                sys.stderr.flush()
+                deliver({**failure, "exit": True})
+                return 1
+        document = _call(
+            handler, json.loads(request["event"] or "null"), request_id, request["invokedArn"], deliver
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        deliver(document)
+    return 0
+
+
 def main(argv: list[str]) -> int:
-    """Entry point: read the event, run, write the result file."""
+    """Entry point: one invocation (read the event, run, write the result file) or ``--serve``."""
+    if argv[1] == "--serve":
+        return serve(int(argv[2]))
     result_path, request_id, invoked_arn = argv[1], argv[2], argv[3]
     event = json.loads(sys.stdin.read() or "null")
     document = run(event, request_id, invoked_arn, result_path)
-    signal.setitimer(signal.ITIMER_REAL, 0)
     sys.stdout.flush()
     sys.stderr.flush()
     _write(result_path, document)

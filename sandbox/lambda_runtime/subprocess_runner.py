@@ -1,9 +1,13 @@
-"""Run a handler from its deployment package in a fresh Python process, like the Lambda service.
+"""Run a handler from its deployment package in a child Python process, like the Lambda service.
 
 The child gets the function's environment plus the standard Lambda variables, fake credentials and
 ``AWS_ENDPOINT_URL`` pointing at the sandbox, so plain ``boto3.client("s3")`` reaches moto unchanged. The
 interpreter is the project's (``sys.executable``), with the package first on ``PYTHONPATH`` and then the
 layers; the function timeout is enforced (``Sandbox.Timedout``).
+
+By default the child is a warm execution environment that serves later invocations of the same function
+version and configuration too (:mod:`~sandbox.lambda_runtime.warm_pool`); with ``warm=False`` (the
+sandbox's ``cold_starts`` setting) every invocation gets a fresh process that ends with it.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from .code_cache import CodeCache
 from .invocation import Invocation, InvocationResult, error_payload, timeout_payload
+from .warm_pool import WarmPool, Worker, config_key
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 
@@ -37,6 +43,9 @@ class SubprocessRunner:
     init_seconds : allowance for interpreter start and imports on top of the function timeout (AWS gives
         the init phase its own 10 s).
     extra_environment : added to every child (after the function's own variables).
+    warm : keep execution environments between invocations (default true); false starts a fresh process
+        per invocation.
+    max_idle_per_config : idle environments kept per function configuration (default 2).
     """
 
     endpoint_url: str | None = None
@@ -44,6 +53,12 @@ class SubprocessRunner:
     cache: CodeCache = field(default_factory=CodeCache)
     init_seconds: float = 10.0
     extra_environment: dict[str, str] = field(default_factory=dict)
+    warm: bool = True
+    max_idle_per_config: int = 2
+    pool: WarmPool = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pool = WarmPool(max_idle=self.max_idle_per_config)
 
     def environment(self, invocation: Invocation, task_root: Path, layer_roots: list[Path]) -> dict[str, str]:
         """The child's complete environment."""
@@ -75,14 +90,60 @@ class SubprocessRunner:
             "AWS_ENDPOINT_URL": endpoint,
             "LAMBDA_TASK_ROOT": str(task_root),
             "PYTHONPATH": os.pathsep.join(paths),
-            # An unsampled trace header: X-Ray SDKs find a facade segment and send nothing.
-            "_X_AMZN_TRACE_ID": f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)};"
-            f"Parent={secrets.token_hex(8)};Sampled=0",
+            "_X_AMZN_TRACE_ID": _trace_id(),
         }
         return env
 
     def run(self, invocation: Invocation, event_json: str) -> InvocationResult:
         """Invoke once and return the payload (or the Lambda error document) and the logs."""
+        if self.warm:
+            return self._run_warm(invocation, event_json)
+        self.pool.record_cold(invocation)
+        return self._run_once(invocation, event_json)
+
+    def close(self) -> None:
+        """Stop the warm environments (busy ones when their invocation ends)."""
+        self.pool.close()
+
+    def stats(self) -> dict[str, Any]:
+        """Cold and warm starts and live environments per function; the recent invocations."""
+        return {"warm": self.warm, **self.pool.stats()}
+
+    def _run_warm(self, invocation: Invocation, event_json: str) -> InvocationResult:
+        request_id = invocation.request_id
+        header = f"START RequestId: {request_id} Version: {invocation.version}\n"
+        key = config_key(invocation, {**self.extra_environment, "endpoint": self.endpoint_url or ""})
+
+        def start() -> Worker:
+            task_root = self.cache.directory_for(invocation.code)
+            layer_roots = [self.cache.directory_for(layer) for layer in invocation.layers]
+            env = self.environment(invocation, task_root, layer_roots)
+            return Worker.start([self.python, "-P", str(BOOTSTRAP)], env, task_root, invocation, key)
+
+        worker, _warm = self.pool.acquire(invocation, key, start)
+        started = time.monotonic()
+        try:
+            request = {
+                "event": event_json,
+                "requestId": request_id,
+                "invokedArn": invocation.function_arn,
+                "traceId": _trace_id(),
+            }
+            outcome = worker.invoke(request, invocation.timeout_seconds + self.init_seconds)
+        finally:
+            self.pool.release(worker)
+        logs = header + outcome.logs + _footer(request_id, started)
+        if outcome.timed_out:
+            return InvocationResult(timeout_payload(request_id, invocation.timeout_seconds), True, logs)
+        if outcome.document is None:
+            message = (
+                f"RequestId: {request_id} Error: Runtime exited with error: exit status {outcome.exit_status}"
+            )
+            return InvocationResult(error_payload("Runtime.ExitError", message, request_id), True, logs)
+        return InvocationResult(outcome.document["payload"], bool(outcome.document["errored"]), logs)
+
+    def _run_once(self, invocation: Invocation, event_json: str) -> InvocationResult:
+        """A fresh process for this invocation alone (the ``cold_starts`` mode)."""
         task_root = self.cache.directory_for(invocation.code)
         layer_roots = [self.cache.directory_for(layer) for layer in invocation.layers]
         env = self.environment(invocation, task_root, layer_roots)
@@ -122,6 +183,11 @@ class SubprocessRunner:
                 return InvocationResult(error_payload("Runtime.ExitError", message, request_id), True, logs)
             document = json.loads(result_path.read_text(encoding="utf-8"))
         return InvocationResult(document["payload"], bool(document["errored"]), logs)
+
+
+def _trace_id() -> str:
+    # An unsampled trace header: X-Ray SDKs find a facade segment and send nothing.
+    return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)};Parent={secrets.token_hex(8)};Sampled=0"
 
 
 def _footer(request_id: str, started: float) -> str:

@@ -11,6 +11,7 @@ from types import ModuleType
 
 from . import (
     cfn_bucket,
+    cfn_change_sets,
     cfn_custom_resource,
     cfn_outputs,
     dynamodb_atomic,
@@ -45,6 +46,7 @@ ALL: tuple[ModuleType, ...] = (
     cfn_bucket,
     cfn_custom_resource,
     cfn_outputs,
+    cfn_change_sets,
     server_host,
 )
 

@@ -6,6 +6,8 @@ call to a runner: an :class:`~sandbox.lambda_runtime.inprocess.InProcessRunner` 
 registered (or ``mode="inprocess"``), else the
 :class:`~sandbox.lambda_runtime.subprocess_runner.SubprocessRunner`.
 ``InvocationType=Event`` invocations return at once (HTTP 202) and run in a background thread, as in AWS.
+Every failed invocation logs one line (:mod:`~sandbox.lambda_runtime.failure_log`, which also keeps moto's
+dump of the pipeline's named errors out of the default log level).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any, Literal
 from moto.awslambda.models import LambdaFunction
 from moto.awslambda.utils import get_backend
 
+from ..lambda_runtime import failure_log
 from ..lambda_runtime.inprocess import InProcessRunner
 from ..lambda_runtime.invocation import Invocation
 from ..lambda_runtime.subprocess_runner import SubprocessRunner
@@ -89,6 +92,8 @@ def _invoke_lambda(self: LambdaFunction, event: Any = None) -> tuple[str, bool, 
     result = runner.run(invocation, _event_json(event))
     if result.logs:
         self.save_logs(result.logs)
+    if result.errored:
+        failure_log.log_failure(self.function_name, result.payload)
     return result.payload, result.errored, result.logs
 
 
@@ -96,10 +101,8 @@ def invoke_in_background(function: LambdaFunction, body: str) -> threading.Threa
     """Invoke ``function`` with the JSON ``body`` on a daemon thread (asynchronous invocation)."""
 
     def run() -> None:
-        try:
-            payload, errored, _logs = function._invoke_lambda(event=json.loads(body) if body else None)
-            if errored:
-                LOG.warning("async invocation of %s failed: %s", function.function_name, payload)
+        try:  # a failure is logged by _invoke_lambda
+            function._invoke_lambda(event=json.loads(body) if body else None)
         except Exception:  # an async invocation's failure never reaches the caller, as in AWS
             LOG.exception("async invocation of %s crashed", function.function_name)
 
@@ -127,12 +130,14 @@ def install(mode: Mode | None = None) -> None:
     configure(mode=mode)
     _INVOKE_LAMBDA.install()
     _INVOKE.install()
+    failure_log.install()
 
 
 def uninstall() -> None:
     """Restore moto's Docker-based invocation."""
     _INVOKE_LAMBDA.uninstall()
     _INVOKE.uninstall()
+    failure_log.uninstall()
 
 
 def is_installed() -> bool:
