@@ -53,11 +53,16 @@ def fast_workforce() -> None:
 
 
 @contextmanager
-def deployed_sandbox(ms_per_simulated_hour: float = 100.0) -> Iterator[Deployment]:
-    """Start a sandbox (seed 0, handlers in subprocesses), deploy ``cdk.out`` and yield it."""
+def deployed_sandbox(
+    ms_per_simulated_hour: float = 100.0, *, cold_starts: bool = False
+) -> Iterator[Deployment]:
+    """Start a sandbox (seed 0, handlers in subprocesses: warm processes per function, or a fresh one per
+    invocation with ``cold_starts``), deploy ``cdk.out`` and yield it."""
     if not (CDK_OUT / "manifest.json").exists():
         raise SystemExit("cdk.out is missing: run `make synth` first")
-    with Sandbox(SandboxSettings(ms_per_simulated_hour=ms_per_simulated_hour, seed=0)) as box:
+    settings = SandboxSettings(ms_per_simulated_hour=ms_per_simulated_hour, seed=0, cold_starts=cold_starts)
+    with Sandbox(settings) as box:
+        box.reset()  # moto's backends are per process: a second sandbox in one run starts empty too
         outputs = deploy(box, CDK_OUT).outputs
         parameter = box.client("ssm").get_parameter(Name=outputs["ChainsParameterName"])
         chain, settings = next(iter(json.loads(parameter["Parameter"]["Value"])["chains"].items()))
