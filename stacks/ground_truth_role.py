@@ -93,7 +93,7 @@ class GroundTruthRole(Construct):
                 actions=["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
                 resources=[objects_arn(output_bucket, self, OUTPUT_PREFIX)],
             ),
-            list_buckets_statement(bucket_arns),
+            list_buckets_statement(bucket_arns, location=True),
             # PutMetricData has no resource-level permissions; the job's metrics are SageMaker's own.
             iam.PolicyStatement(sid="JobMetrics", actions=["cloudwatch:PutMetricData"], resources=["*"]),
             iam.PolicyStatement(

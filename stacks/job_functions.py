@@ -7,18 +7,17 @@ virtualenv, so the asset carries only our package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aws_cdk import CfnParameter, Duration, RemovalPolicy, Size
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
+from labelchain_fn.adapters import settings as env
 from labelchain_fn.core import metrics as metric_names
 from labelchain_fn.core.chains_document import chains_digest, chains_document
 from labelchain_fn.core.config import PipelineConfig
-from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES
+from labelchain_fn.functions import FUNCTIONS
 
 from .context import PROJECT_ROOT
 from .function_policies import PolicyTargets, statements_for
@@ -33,52 +32,6 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 # The handlers' metrics, dashboard and alarms share these names (labelchain_fn.core.metrics).
 SERVICE_NAME = metric_names.SERVICE
 METRICS_NAMESPACE = metric_names.NAMESPACE
-
-
-#: Lambda's default (and smallest) ``/tmp``, in MiB.
-DEFAULT_EPHEMERAL_STORAGE_MB = 512
-
-
-def ephemeral_storage_mb_for(largest_spool_bytes: int) -> int:
-    """``/tmp`` size (MiB) for a function that spools up to ``largest_spool_bytes``: twice that, rounded up
-    to whole MiB (headroom for what else lands in ``/tmp``), within Lambda's 512-10,240 MiB."""
-    return min(10_240, max(DEFAULT_EPHEMERAL_STORAGE_MB, -(-2 * largest_spool_bytes // 2**20)))
-
-
-@dataclass(frozen=True)
-class FunctionSpec:
-    """Per-handler sizing.
-
-    Attributes
-    ----------
-    description : the function's description (after ``labelchain: ``).
-    timeout_seconds : default 60.
-    memory_mb : default 256.
-    ephemeral_storage_mb : size of ``/tmp`` in MiB; default 512 (Lambda's default).
-    """
-
-    description: str
-    timeout_seconds: int = 60
-    memory_mb: int = 256
-    ephemeral_storage_mb: int = DEFAULT_EPHEMERAL_STORAGE_MB
-
-
-FUNCTION_SPECS: dict[str, FunctionSpec] = {
-    # Streams and normalizes whole manifests (up to 100,000 lines) and writes the artifacts; the normalised
-    # manifest is spooled to /tmp, at most MAX_MANIFEST_BYTES (core/manifest.py says why that number).
-    "prepare": FunctionSpec(
-        "Validate an upload and prepare the labeling job request",
-        300,
-        1024,
-        ephemeral_storage_mb_for(MAX_MANIFEST_BYTES),
-    ),
-    "start": FunctionSpec("Create the labeling job and store the task token"),
-    "job_state_changed": FunctionSpec("Answer the workflow when a labeling job ends"),
-    "monitor": FunctionSpec("Reconcile running labeling jobs and alert on stalls", 300, 512),
-    "record": FunctionSpec("Record a finished job's metrics and move the chain head", 120, 512),
-    "record_failure": FunctionSpec("Record a failed execution and notify"),
-    "compare": FunctionSpec("Compare the warm-started job with its control job"),
-}
 
 
 def handler_string(name: str) -> str:
@@ -102,37 +55,37 @@ def powertools_layer_arn(scope: Construct) -> str:
     return parameter.value_as_string
 
 
-def environment_for(name: str, config: PipelineConfig, targets: PolicyTargets) -> dict[str, str]:
-    """Environment of handler ``name`` (variable names as in ``adapters/settings.py``)."""
-    env = {
-        "TABLE_NAME": targets.table.table_name,
-        "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
-        "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
-    }
-    if name in ("prepare", "record", "record_failure", "monitor"):
-        env["CHAINS_PARAMETER_NAME"] = targets.chains_parameter.parameter_name
+def _environment_values(config: PipelineConfig, targets: PolicyTargets) -> dict[str, str | None]:
+    """The value of every variable a function may read (``None``: not configured, left out)."""
+    return {
+        env.TABLE_NAME: targets.table.table_name,
+        env.CHAINS_PARAMETER_NAME: targets.chains_parameter.parameter_name,
         # A deploy that changes only the chains changes the functions that read them too, so Lambda
         # replaces their warm environments (which cache the chains) before the next invocation.
-        env["CHAINS_DIGEST"] = chains_digest(chains_document(config.chains))
-    if name in ("prepare", "record"):
-        env["OUTPUT_BUCKET"] = targets.output_bucket.bucket_name
-    if name == "prepare":
-        env["INPUT_BUCKET"] = targets.input_bucket.bucket_name
-        env["ARTIFACTS_BUCKET"] = targets.artifacts_bucket.bucket_name
-        env["ALLOWED_SOURCE_BUCKETS"] = ",".join(config.allowed_source_buckets)
-        env["GROUND_TRUTH_ROLE_ARN"] = targets.ground_truth_role.role_arn
-        if config.kms_key_arn:
-            env["KMS_KEY_ARN"] = config.kms_key_arn
-    # job_state_changed ignores events of jobs that do not carry our prefix.
-    if name in ("prepare", "monitor", "job_state_changed"):
-        env["JOB_NAME_PREFIX"] = config.job_name_prefix
-    if name in ("prepare", "monitor"):
-        env["RECORD_TTL_DAYS"] = str(config.record_ttl_days)
-    if name in ("record", "record_failure", "monitor", "compare"):
-        env["TOPIC_ARN"] = targets.topic.topic_arn
-    if name == "monitor":
-        env["STALLED_AFTER_MINUTES"] = str(config.stalled_after_minutes)
-    return env
+        env.CHAINS_DIGEST: chains_digest(chains_document(config.chains)),
+        env.INPUT_BUCKET: targets.input_bucket.bucket_name,
+        env.ARTIFACTS_BUCKET: targets.artifacts_bucket.bucket_name,
+        env.OUTPUT_BUCKET: targets.output_bucket.bucket_name,
+        env.ALLOWED_SOURCE_BUCKETS: ",".join(config.allowed_source_buckets),
+        env.GROUND_TRUTH_ROLE_ARN: targets.ground_truth_role.role_arn,
+        env.JOB_NAME_PREFIX: config.job_name_prefix,
+        env.KMS_KEY_ARN: config.kms_key_arn,
+        env.TOPIC_ARN: targets.topic.topic_arn,
+        env.STALLED_AFTER_MINUTES: str(config.stalled_after_minutes),
+        env.RECORD_TTL_DAYS: str(config.record_ttl_days),
+    }
+
+
+def environment_for(name: str, config: PipelineConfig, targets: PolicyTargets) -> dict[str, str]:
+    """Environment of handler ``name``: the Powertools settings and the variables its declaration reads
+    (``labelchain_fn.functions``) that have a value."""
+    values = _environment_values(config, targets)
+    variables = {"POWERTOOLS_SERVICE_NAME": SERVICE_NAME, "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE}
+    for variable in FUNCTIONS[name].environment:
+        value = values[variable]
+        if value is not None:
+            variables[variable] = value
+    return variables
 
 
 class JobFunctions(Construct):
@@ -148,7 +101,7 @@ class JobFunctions(Construct):
 
     Attributes
     ----------
-    functions : handler name -> function, in :data:`FUNCTION_SPECS` order.
+    functions : handler name -> function, in :data:`labelchain_fn.functions.FUNCTIONS` order.
     """
 
     def __init__(
@@ -169,7 +122,7 @@ class JobFunctions(Construct):
         self.functions: dict[str, lambda_.Function] = {}
         #: handler name -> its DescribeExecution policy (:meth:`allow_describe_executions`).
         self.execution_policies: dict[str, iam.Policy] = {}
-        for name, spec in FUNCTION_SPECS.items():
+        for name, spec in FUNCTIONS.items():
             construct_id = "".join(part.title() for part in name.split("_"))
             log_group = logs.LogGroup(
                 self, f"{construct_id}Logs", retention=log_retention, removal_policy=removal_policy

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from aws_cdk import Acknowledgment, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import IConstruct
+from labelchain_fn.functions import FUNCTIONS, Grant
 
-from .function_policies import LABELING_JOB_ACTIONS, SETTLES_JOBS, TABLE_ACTIONS
 from .policies import executions_arn, labeling_job_arn, model_arn, objects_arn, sagemaker_log_arns
 from .storage import ARTIFACT_PREFIXES, OUTPUT_PREFIX
 
@@ -88,50 +88,58 @@ def _acknowledge_ground_truth_role(stack: LabelChainStack) -> None:
         _wildcard(role, arn, logs_reason)
 
 
+def _acknowledge_manifest_grants(stack: LabelChainStack, role: iam.IRole, grants: frozenset[Grant]) -> None:
+    """The wildcards of the model, manifest and artifact grants (``labelchain_fn.functions.Grant``)."""
+    storage = stack.storage
+    if Grant.DESCRIBE_MODELS in grants:
+        _wildcard(
+            role,
+            model_arn(role),
+            "Warm-start models are named by SageMaker (auto-labeling); DescribeModel checks the chosen one",
+        )
+    if Grant.READ_MANIFESTS in grants:
+        _wildcard(
+            role,
+            objects_arn(storage.input_bucket, role),
+            "Reads uploaded manifests (any chain folder) and console-named manifests in the input bucket",
+        )
+        for name in stack.config.allowed_source_buckets:
+            _wildcard(
+                role,
+                objects_arn(name, role),
+                f"Console input may name a manifest in the allowed bucket {name}",
+            )
+    if Grant.WRITE_ARTIFACTS in grants:
+        for prefix in ARTIFACT_PREFIXES:
+            _wildcard(
+                role,
+                objects_arn(storage.artifacts_bucket, role, prefix),
+                f"Writes per-job artifacts (content-addressed or named by job) under {prefix}",
+            )
+
+
 def _acknowledge_functions(stack: LabelChainStack) -> None:
+    """Each function's wildcards, from what its declaration (``labelchain_fn.functions``) grants."""
     storage, table = stack.storage, stack.job_table.table
     for name, function in stack.job_functions.functions.items():
         _ack(function, "AwsSolutions-L1", RUNTIME_REASON)
         role = function.role
         assert isinstance(role, iam.Role)
-        reason = XRAY_REASON + ("; " + CALLBACK_REASON if name in ("job_state_changed", "monitor") else "")
-        _wildcard(role, "*", reason)
-        if "Query" in TABLE_ACTIONS[name]:
+        declared = FUNCTIONS[name]
+        grants = declared.all_grants
+        callbacks = Grant.SEND_CALLBACKS in grants
+        _wildcard(role, "*", XRAY_REASON + ("; " + CALLBACK_REASON if callbacks else ""))
+        if "Query" in declared.table_actions:
             _wildcard(role, f"{table.table_arn}/index/*", INDEX_REASON)
-        if name in LABELING_JOB_ACTIONS:
+        if declared.labeling_job_actions:
             _wildcard(role, labeling_job_arn(role, stack.config.job_name_prefix), JOB_REASON)
-    prepare_role = stack.job_functions["prepare"].role
-    assert prepare_role is not None
-    _wildcard(
-        prepare_role,
-        model_arn(prepare_role),
-        "Warm-start models are named by SageMaker (auto-labeling); DescribeModel checks the chosen one",
-    )
-    _wildcard(
-        prepare_role,
-        objects_arn(storage.input_bucket, prepare_role),
-        "Reads uploaded manifests (any chain folder) and console-named manifests in the input bucket",
-    )
-    for prefix in ARTIFACT_PREFIXES:
-        _wildcard(
-            prepare_role,
-            objects_arn(storage.artifacts_bucket, prepare_role, prefix),
-            f"Writes per-job artifacts (content-addressed or named by job) under {prefix}",
-        )
-    for name in stack.config.allowed_source_buckets:
-        _wildcard(
-            prepare_role,
-            objects_arn(name, prepare_role),
-            f"Console input may name a manifest in the allowed bucket {name}",
-        )
-    for name in SETTLES_JOBS:
-        role = stack.job_functions[name].role
-        assert role is not None
-        _wildcard(
-            role,
-            objects_arn(storage.output_bucket, role, OUTPUT_PREFIX),
-            "Reads each finished job's output manifest under jobs/ (to cross-check its counters)",
-        )
+        _acknowledge_manifest_grants(stack, role, grants)
+        if Grant.READ_JOB_OUTPUT in grants:
+            _wildcard(
+                role,
+                objects_arn(storage.output_bucket, role, OUTPUT_PREFIX),
+                "Reads each finished job's output manifest under jobs/ (to cross-check its counters)",
+            )
     for name, policy in stack.job_functions.execution_policies.items():
         executions = executions_arn(policy, stack.workflow.state_machine.state_machine_name)
         _wildcard(
@@ -146,7 +154,7 @@ def _acknowledge_state_machine(stack: LabelChainStack) -> None:
         "*",
         "Log delivery (logs:*LogDelivery*, DescribeLogGroups) and X-Ray actions support only '*'",
     )
-    for name in ("prepare", "start", "record", "record_failure", "compare"):
+    for name in (n for n, declared in FUNCTIONS.items() if declared.invoked_by_workflow):
         function = stack.job_functions[name]
         _wildcard(
             state_machine.role,

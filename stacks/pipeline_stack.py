@@ -8,6 +8,7 @@ from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 from labelchain_fn.core.config import PipelineConfig
+from labelchain_fn.functions import FUNCTIONS, Grant
 
 from .alerts import Alerts
 from .chain_settings import ChainSettings
@@ -90,11 +91,9 @@ class LabelChainStack(Stack):
             self, "Workflow", functions=self.job_functions.functions, removal_policy=removal
         )
         state_machine = self.workflow.state_machine
-        # The monitor stops jobs whose execution is no longer running.
-        # The monitor reconciles jobs whose execution ended; Prepare takes over an upload whose execution
-        # ended before creating a labeling job.
-        for name in ("monitor", "prepare"):
-            self.job_functions.allow_describe_executions(name, state_machine)
+        for name, declared in FUNCTIONS.items():
+            if Grant.DESCRIBE_EXECUTIONS in declared.all_grants:
+                self.job_functions.allow_describe_executions(name, state_machine)
         self.job_events = JobEvents(
             self,
             "JobEvents",

@@ -84,9 +84,11 @@ def pass_role_statement(role_arn: str) -> iam.PolicyStatement:
     )
 
 
-def list_buckets_statement(bucket_arns: Sequence[str]) -> iam.PolicyStatement:
-    """``s3:ListBucket`` + ``s3:GetBucketLocation``: without ListBucket a missing key reads as 403."""
-    return iam.PolicyStatement(actions=["s3:ListBucket", "s3:GetBucketLocation"], resources=list(bucket_arns))
+def list_buckets_statement(bucket_arns: Sequence[str], *, location: bool = False) -> iam.PolicyStatement:
+    """``s3:ListBucket`` (without it a missing key reads as 403, not 404), plus ``s3:GetBucketLocation``
+    when ``location`` (default false: the handlers call regional endpoints; SageMaker asks for it)."""
+    actions = ["s3:ListBucket", *(["s3:GetBucketLocation"] if location else [])]
+    return iam.PolicyStatement(actions=actions, resources=list(bucket_arns))
 
 
 def kms_statement(key_arn: str, actions: Sequence[str] = KMS_USE_ACTIONS) -> iam.PolicyStatement:

@@ -20,6 +20,9 @@ import botocore.client
 import pytest
 from aws_cdk.assertions import Template
 from iam_contract import allows, required
+from labelchain_fn.adapters import settings as settings_module
+from labelchain_fn.adapters.settings import Settings
+from labelchain_fn.functions import FUNCTIONS
 from reliability_stack import Deployed, reliability_context, statuses
 
 from stacks.app_builder import build_app
@@ -47,6 +50,61 @@ def recorded_calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Call]]:
     return calls
 
 
+#: Services whose grants no handler calls directly: logs and X-Ray (the runtime), KMS (S3, SNS and DynamoDB
+#: use the key on the caller's behalf), IAM PassRole (CreateLabelingJob passes the role).
+IMPLICIT_SERVICES = {"logs", "xray", "kms", "iam"}
+#: s3:ListBucket turns a missing object into 404 instead of 403 (named ManifestNotFound); multipart aborts
+#: happen only when an upload fails.
+IMPLICIT_ACTIONS = {"s3:ListBucket", "s3:AbortMultipartUpload"}
+#: Grants this scenario cannot exercise, each with the path that uses it (unit tests cover those paths).
+UNEXERCISED = {
+    ("prepare", "sagemaker:DescribeModel"): "warm start from a model: the runs here start cold",
+    ("prepare", "sagemaker:DescribeLabelingJob"): "warm start named by a job of the chain",
+    ("prepare", "states:DescribeExecution"): "taking over an upload whose execution ended early",
+    ("start", "sagemaker:StopLabelingJob"): "a job created while its execution closed the record",
+    ("start", "sagemaker:DescribeLabelingJob"): "a retried CreateLabelingJob meets its own job",
+    ("job_state_changed", "states:SendTaskFailure"): "a labeling job that failed or was stopped",
+    ("monitor", "sagemaker:StopLabelingJob"): "a running job whose execution ended",
+    ("monitor", "states:SendTaskFailure"): "a callback a dead sender claimed, of a failed job",
+    ("record", "sagemaker:StopLabelingJob"): "a control job whose branch failed while it still runs",
+    ("record_failure", "s3:GetObject"): "a failed execution whose job had completed",
+    ("record_failure", "sagemaker:StopLabelingJob"): "a failed execution whose job still runs",
+}
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+def _handler_of(template: dict[str, Any], function_logical_id: str) -> str:
+    """The handler module name of a function (``labelchain_fn.handlers.<name>.handler``)."""
+    return str(template["Resources"][function_logical_id]["Properties"]["Handler"]).split(".")[-2]
+
+
+@pytest.fixture
+def read_settings(monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    """Every environment variable a handler reads through its Settings, by handler module name."""
+    variable_of = {field: variable for variable, field in settings_module._FIELD_OF.items()}
+    reads: dict[str, set[str]] = defaultdict(set)
+    real = object.__getattribute__
+
+    def record(self: Any, name: str) -> Any:
+        thread = threading.current_thread().name
+        if thread.startswith("lambda-") and name in variable_of:
+            handler = _HANDLER_OF_THREAD.get(thread.removeprefix("lambda-"))
+            if handler:
+                reads[handler].add(variable_of[name])
+        return real(self, name)
+
+    monkeypatch.setattr(Settings, "__getattribute__", record)
+    return reads
+
+
+#: Function name -> handler module, filled by the test from the deployed functions.
+_HANDLER_OF_THREAD: dict[str, str] = {}
+
+
 def role_statements(template: dict[str, Any], function_logical_id: str) -> list[dict[str, Any]]:
     """The statements of every policy attached to the function's role."""
     role = template["Resources"][function_logical_id]["Properties"]["Role"]["Fn::GetAtt"][0]
@@ -57,9 +115,14 @@ def role_statements(template: dict[str, Any], function_logical_id: str) -> list[
     return statements
 
 
-def test_every_call_a_handler_makes_is_granted_to_its_own_role(
-    deployed: Deployed, reliability_assembly: Path, recorded_calls: dict[str, list[Call]]
+def test_every_call_a_handler_makes_is_granted_to_its_own_role_and_every_grant_is_used(
+    deployed: Deployed,
+    reliability_assembly: Path,
+    recorded_calls: dict[str, list[Call]],
+    read_settings: dict[str, set[str]],
 ) -> None:
+    for function in deployed.client("lambda").list_functions()["Functions"]:
+        _HANDLER_OF_THREAD[function["FunctionName"]] = function["Handler"].split(".")[-2]
     # GIVEN runs that reach every function: a batch with a control job (compare), a rejected upload, and a
     # batch whose job cannot be created (RecordFailure with a prepared job)
     lines = "\n".join(deployed.lines())
@@ -96,6 +159,29 @@ def test_every_call_a_handler_makes_is_granted_to_its_own_role(
         for prefix in ("Prepare", "Start", "Record", "RecordFailure", "Compare", "Monitor")
     } | {"JobStateChangedFunction"} or len(recorded_calls) == 7
     assert len(recorded_calls) == 7, sorted(recorded_calls)
+    # AND the other way round: every action granted to a function was used by one of its recorded calls,
+    # or is listed with the reason this run cannot exercise it
+    unused = set()
+    for function_name, calls in recorded_calls.items():
+        handler = _handler_of(template, logical_of[function_name])
+        used = {action for call in calls for action, _resource in required(*call)}
+        granted = {
+            action
+            for statement in role_statements(template, logical_of[function_name])
+            for action in (
+                [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+            )
+            if action.split(":")[0] not in IMPLICIT_SERVICES
+        }
+        unused |= {(handler, action) for action in granted - used - IMPLICIT_ACTIONS}
+    assert unused == set(UNEXERCISED), (
+        f"granted, never used: {sorted(unused - set(UNEXERCISED))}; "
+        f"listed, but used: {sorted(set(UNEXERCISED) - unused)}"
+    )
+    # AND every environment variable a function is given is read by its handler, and it reads no other
+    assert dict(read_settings) == {name: set(declared.environment) for name, declared in FUNCTIONS.items()}, (
+        "environment read vs declared (labelchain_fn.functions)"
+    )
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,11 @@ from typing import Any
 
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.settings import TABLE_NAME, TOPIC_ARN, get_settings
+from labelchain_fn.adapters.settings import get_settings
 from labelchain_fn.core import records
 from labelchain_fn.core.messages import comparison_message
 from labelchain_fn.core.metrics import COMPARISONS, WARM_START_COST_SAVING_PERCENT, MetricDatum, count
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.shared import (
     add_metrics,
     emit_notifications_failed,
@@ -22,7 +23,7 @@ from labelchain_fn.handlers.shared import (
     tracer,
 )
 
-REQUIRED = (TABLE_NAME, TOPIC_ARN)
+REQUIRED = FUNCTIONS["compare"].required  # labelchain_fn.functions declares it
 
 
 def compare(

@@ -15,10 +15,11 @@ from typing import Any
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
-from labelchain_fn.adapters.settings import TABLE_NAME, get_settings
+from labelchain_fn.adapters.settings import get_settings
 from labelchain_fn.core.callbacks import TERMINAL_STATUSES
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.naming import job_name_from_arn
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.delivery import SENT, deliver_callback
 from labelchain_fn.handlers.shared import (
     logger,
@@ -28,7 +29,7 @@ from labelchain_fn.handlers.shared import (
     tracer,
 )
 
-REQUIRED = (TABLE_NAME,)
+REQUIRED = FUNCTIONS["job_state_changed"].required  # labelchain_fn.functions declares it
 IGNORED = "ignored"
 
 

@@ -24,9 +24,6 @@ from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.adapters.settings import (
-    CHAINS_PARAMETER_NAME,
-    TABLE_NAME,
-    TOPIC_ARN,
     Settings,
     get_settings,
     load_chains,
@@ -37,6 +34,7 @@ from labelchain_fn.core.figures import COUNTER_NAMES
 from labelchain_fn.core.messages import job_stalled_message, job_stopped_message
 from labelchain_fn.core.metrics import ACTIVE_JOBS, STALLED_JOBS, count
 from labelchain_fn.core.monitoring import decide
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.delivery import NOT_WAITING, deliver_callback
 from labelchain_fn.handlers.settle import chain_of, close_unstarted, settle_job
 from labelchain_fn.handlers.shared import (
@@ -50,7 +48,7 @@ from labelchain_fn.handlers.shared import (
     tracer,
 )
 
-REQUIRED = (TABLE_NAME, TOPIC_ARN, CHAINS_PARAMETER_NAME)
+REQUIRED = FUNCTIONS["monitor"].required  # labelchain_fn.functions declares it
 ENDED_EXECUTION = "ExecutionEnded"
 
 

@@ -19,13 +19,6 @@ from labelchain_fn.adapters.job_uploads import CLAIMED, PREPARED
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.objects import Objects, spool
 from labelchain_fn.adapters.settings import (
-    ARTIFACTS_BUCKET,
-    CHAINS_PARAMETER_NAME,
-    GROUND_TRUTH_ROLE_ARN,
-    INPUT_BUCKET,
-    JOB_NAME_PREFIX,
-    OUTPUT_BUCKET,
-    TABLE_NAME,
     Settings,
     get_settings,
     load_chains,
@@ -37,6 +30,7 @@ from labelchain_fn.core.inputs import parse_execution_input
 from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES, ManifestRules, ManifestValidator
 from labelchain_fn.core.naming import batch_hash, labeling_job_name
 from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.prepare_steps import (
     configured_chain,
     find_warm_start,
@@ -56,15 +50,7 @@ from labelchain_fn.handlers.shared import (
 )
 from labelchain_fn.handlers.upload_claims import claim_batch
 
-REQUIRED = (
-    TABLE_NAME,
-    CHAINS_PARAMETER_NAME,
-    INPUT_BUCKET,
-    ARTIFACTS_BUCKET,
-    OUTPUT_BUCKET,
-    GROUND_TRUTH_ROLE_ARN,
-    JOB_NAME_PREFIX,
-)
+REQUIRED = FUNCTIONS["prepare"].required  # labelchain_fn.functions declares it
 
 
 def prepare(

@@ -17,15 +17,13 @@ from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.adapters.settings import (
-    CHAINS_PARAMETER_NAME,
-    TABLE_NAME,
-    TOPIC_ARN,
     get_settings,
     load_chains,
 )
 from labelchain_fn.core.callbacks import TERMINAL_STATUSES
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNotEnded
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.failures import error_and_cause
 from labelchain_fn.handlers.settle import SettledJob, chain_of, close_failed_job, settle_job
 from labelchain_fn.handlers.shared import (
@@ -36,7 +34,7 @@ from labelchain_fn.handlers.shared import (
     tracer,
 )
 
-REQUIRED = (TABLE_NAME, CHAINS_PARAMETER_NAME, TOPIC_ARN)
+REQUIRED = FUNCTIONS["record"].required  # labelchain_fn.functions declares it
 
 
 def record(

@@ -17,9 +17,6 @@ from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.adapters.settings import (
-    CHAINS_PARAMETER_NAME,
-    TABLE_NAME,
-    TOPIC_ARN,
     get_settings,
     load_chains,
 )
@@ -29,6 +26,7 @@ from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.inputs import parse_execution_input
 from labelchain_fn.core.messages import execution_failed_message
 from labelchain_fn.core.metrics import EXECUTIONS_FAILED, count
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.failures import error_and_cause
 from labelchain_fn.handlers.settle import close_failed_job, count_once
 from labelchain_fn.handlers.shared import (
@@ -41,7 +39,7 @@ from labelchain_fn.handlers.shared import (
     tracer,
 )
 
-REQUIRED = (TABLE_NAME, TOPIC_ARN, CHAINS_PARAMETER_NAME)
+REQUIRED = FUNCTIONS["record_failure"].required  # labelchain_fn.functions declares it
 
 
 def _chain_of(original_input: Mapping[str, Any]) -> str | None:

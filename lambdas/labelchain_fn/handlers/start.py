@@ -15,9 +15,10 @@ from typing import Any
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import EXISTS, LabelingJobs
-from labelchain_fn.adapters.settings import TABLE_NAME, get_settings
+from labelchain_fn.adapters.settings import get_settings
 from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNameConflict
 from labelchain_fn.core.metrics import JOBS_STARTED, count
+from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.delivery import deliver_callback
 from labelchain_fn.handlers.shared import (
     add_metrics,
@@ -28,7 +29,7 @@ from labelchain_fn.handlers.shared import (
     tracer,
 )
 
-REQUIRED = (TABLE_NAME,)
+REQUIRED = FUNCTIONS["start"].required  # labelchain_fn.functions declares it
 
 
 def _manifest_of(request: Mapping[str, Any]) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import json
 import re
 from pathlib import Path
@@ -10,43 +11,16 @@ from pathlib import Path
 import pytest
 from labelchain_fn.core.chains_document import chains_digest
 from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES
+from labelchain_fn.functions import FUNCTIONS, ephemeral_storage_mb_for
 from stack_synth import HANDLERS, KMS_KEY_ARN, SHARED_BUCKET, default_context, flatten, synth
 
-from stacks.job_functions import FUNCTION_SPECS, ephemeral_storage_mb_for
 from stacks.powertools import POWERTOOLS_VERSION
 
 ROOT = Path(__file__).resolve().parents[3]
 
-COMMON = {"TABLE_NAME", "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"}
-#: The environment table of docs/design.md (plus JOB_NAME_PREFIX for job_state_changed's prefix filter).
-EXPECTED_ENVIRONMENT = {
-    "prepare": COMMON
-    | {
-        "CHAINS_PARAMETER_NAME",
-        "CHAINS_DIGEST",
-        "INPUT_BUCKET",
-        "ARTIFACTS_BUCKET",
-        "OUTPUT_BUCKET",
-        "ALLOWED_SOURCE_BUCKETS",
-        "GROUND_TRUTH_ROLE_ARN",
-        "JOB_NAME_PREFIX",
-        "RECORD_TTL_DAYS",
-    },
-    "start": COMMON,
-    "job_state_changed": COMMON | {"JOB_NAME_PREFIX"},
-    "monitor": COMMON
-    | {
-        "CHAINS_PARAMETER_NAME",
-        "CHAINS_DIGEST",
-        "JOB_NAME_PREFIX",
-        "TOPIC_ARN",
-        "STALLED_AFTER_MINUTES",
-        "RECORD_TTL_DAYS",
-    },
-    "record": COMMON | {"CHAINS_PARAMETER_NAME", "CHAINS_DIGEST", "OUTPUT_BUCKET", "TOPIC_ARN"},
-    "record_failure": COMMON | {"CHAINS_PARAMETER_NAME", "CHAINS_DIGEST", "TOPIC_ARN"},
-    "compare": COMMON | {"TOPIC_ARN"},
-}
+POWERTOOLS_SETTINGS = {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"}
+#: Variables set only when their configuration key is (cdk.json's default configuration has no KMS key).
+UNSET_BY_DEFAULT = {"KMS_KEY_ARN"}
 
 
 def test_seven_python312_functions_with_the_handler_strings(default_synth):
@@ -62,11 +36,35 @@ def test_seven_python312_functions_with_the_handler_strings(default_synth):
 
 
 @pytest.mark.parametrize("name", HANDLERS)
-def test_environment_matches_the_design(default_synth, name):
+def test_each_function_gets_exactly_the_environment_its_declaration_reads(default_synth, name):
+    # GIVEN the function's declaration (labelchain_fn.functions) WHEN the stack is synthesized
     env = default_synth.function(name)["Properties"]["Environment"]["Variables"]
-    assert set(env) == EXPECTED_ENVIRONMENT[name]
+    declared = FUNCTIONS[name]
+    # THEN its variables are the declared ones with a value, plus Powertools' settings; nothing else
+    assert set(env) == POWERTOOLS_SETTINGS | (set(declared.environment) - UNSET_BY_DEFAULT)
+    assert set(declared.required) <= set(env)
     assert env["POWERTOOLS_SERVICE_NAME"] == "labelchain"
     assert env["POWERTOOLS_METRICS_NAMESPACE"] == "LabelChain"
+
+
+def test_the_handlers_require_what_their_declaration_requires():
+    # GIVEN each handler module  THEN its REQUIRED settings are its declaration's (one source)
+    for name in HANDLERS:
+        module = importlib.import_module(f"labelchain_fn.handlers.{name}")
+        assert FUNCTIONS[name].required == module.REQUIRED
+
+
+def test_the_design_doc_lists_every_variable_with_the_functions_that_read_it():
+    # GIVEN docs/design.md's environment table
+    text = (ROOT / "docs" / "design.md").read_text()
+    rows = dict(re.findall(r"^\| `([A-Z_]+)` \| ([a-z_, ]+) \|", text, re.MULTILINE))
+    # THEN each declared variable has a row naming exactly the functions that read it
+    readers: dict[str, set[str]] = {}
+    for name, declared in FUNCTIONS.items():
+        for variable in declared.environment:
+            readers.setdefault(variable, set()).add(name)
+    documented = {v: {f.strip() for f in rows[v].split(",")} for v in readers if v in rows}
+    assert documented == readers
 
 
 def test_environment_values_point_at_this_stacks_resources(default_synth):
@@ -141,9 +139,7 @@ def test_prepare_tmp_holds_twice_the_largest_manifest(default_synth):
     # WHEN the stack is synthesized
     size = default_synth.function("prepare")["Properties"]["EphemeralStorage"]["Size"]
     # THEN Prepare's /tmp is derived from it: twice the limit in MiB, never below Lambda's 512
-    assert (
-        size == FUNCTION_SPECS["prepare"].ephemeral_storage_mb == ephemeral_storage_mb_for(MAX_MANIFEST_BYTES)
-    )
+    assert size == FUNCTIONS["prepare"].ephemeral_storage_mb == ephemeral_storage_mb_for(MAX_MANIFEST_BYTES)
     assert size * 2**20 >= 2 * MAX_MANIFEST_BYTES
     # AND the other functions keep Lambda's default
     others = {n: default_synth.function(n)["Properties"]["EphemeralStorage"]["Size"] for n in HANDLERS}
