@@ -3,11 +3,11 @@
 RecordJob (the workflow), the Monitor (the reconciler, when no execution will record the job) and
 RecordFailure / the control's failure path all end here, so they cannot disagree:
 
-* :func:`settle_job` records a job Ground Truth reports ended: figures, cost, model, chain head (the rule
-  of :mod:`labelchain_fn.core.chain_head`), then the record leaves the ``active`` index in one conditional
-  write. The notification is sent, and the job's per-chain metrics are counted (:func:`count_once`), until
-  one call has marked them done. Each step is idempotent, so a call that dies anywhere is completed by the
-  next.
+* :func:`settle_job` records a job Ground Truth reports ended: figures, cost, model, chain head (the
+  rule of :mod:`labelchain_fn.core.warm_start.head`), then the record leaves the ``active`` index in one
+  conditional write. The notification is sent, and the job's per-chain metrics are counted
+  (:func:`count_once`), until one call has marked them done. Each step is idempotent, so a call that dies
+  anywhere is completed by the next.
 * :func:`close_failed_job` handles a job whose execution path failed: a job Ground Truth never created is
   closed FAILED with the execution's error; an ended one is settled as Ground Truth reports it; a running
   one is stopped and stays active until Ground Truth says it stopped.
@@ -25,7 +25,6 @@ from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.core import records
 from labelchain_fn.core.callbacks import TERMINAL_STATUSES
-from labelchain_fn.core.chain_head import feeds_head
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import ManifestNotFound, UnknownChain
 from labelchain_fn.core.figures import figures_from_description
@@ -33,6 +32,7 @@ from labelchain_fn.core.inputs import parse_s3_uri
 from labelchain_fn.core.manifest import OutputStats, count_output_manifest
 from labelchain_fn.core.messages import job_recorded_message
 from labelchain_fn.core.metrics import JOBS_FAILED, MetricDatum, count, recorded_job_metrics
+from labelchain_fn.core.warm_start import feeds_head
 from labelchain_fn.handlers.shared import emit_chain_metrics, logger
 
 

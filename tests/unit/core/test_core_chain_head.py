@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from labelchain_fn.core.chain_head import feeds_head, head_of
+from labelchain_fn.core.warm_start import feeds_head, head_of
 
 MODEL = "arn:aws:sagemaker:us-east-1:123456789012:model/m"
 

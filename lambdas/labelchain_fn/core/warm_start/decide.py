@@ -1,8 +1,8 @@
 """Which model a new job starts from (``InitialActiveLearningModelArn``), and why.
 
-Policies: ``latest`` (the chain head's model, default), ``none`` (always cold), a SageMaker model ARN, or
-the name of a completed job of the same chain. The decision and its reason are stored on the job record so
-that a cold start is never silent.
+The policy (:mod:`.policy`) is resolved against what the caller looked up (the chain head, a named job,
+a model and their MODEL items). The decision and its reason are stored on the job record so that a cold
+start is never silent.
 
 Ground Truth continues from ``InitialActiveLearningModelArn`` only with the task type and label categories
 (in the same order) the model was trained on, and a deployment may change a chain's labels. Every model the
@@ -18,73 +18,12 @@ and a model of the pipeline's own is checked against the chain's *current* confi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputInvalid, WarmStartJobNotFound, WarmStartModelIncompatible, WarmStartModelInvalid
-from .naming import is_valid_name
-from .task_types import TaskType
-
-#: A SageMaker model ARN (the ``ModelArn`` shape), capturing region, account and model name.
-MODEL_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:([a-z0-9\-]*):([0-9]{12}):model/(.+)")
-POLICIES = ("latest", "none", "model", "job")
-
-
-@dataclass(frozen=True)
-class WarmStart:
-    """The warm-start decision: the policy as configured, the model (``None`` = cold) and the reason."""
-
-    policy: str
-    initial_model_arn: str | None
-    reason: str
-
-    def to_item(self) -> dict[str, str]:
-        """``{"policy", "initialModelArn"?, "reason"}`` for the job record (no key for a cold start)."""
-        item = {"policy": self.policy, "reason": self.reason}
-        if self.initial_model_arn:
-            item["initialModelArn"] = self.initial_model_arn
-        return item
-
-
-def classify_policy(policy: str) -> tuple[str, str | None]:
-    """Classify a warm-start policy string.
-
-    Returns
-    -------
-    tuple
-        ``("latest", None)``, ``("none", None)`` (both case-insensitive), ``("model", arn)`` or
-        ``("job", name)`` (the name lower-cased, as the pipeline names its jobs).
-
-    Raises
-    ------
-    WarmStartModelInvalid
-        For a string starting with ``arn:`` that is not a SageMaker model ARN.
-    InputInvalid
-        For anything else that is not a valid labeling-job name.
-    """
-    if not isinstance(policy, str) or not policy.strip():
-        raise InputInvalid(
-            f'warmStart: expected "latest", "none", a model ARN or a job name; received {policy!r}'
-        )
-    value = policy.strip()
-    if value.lower() in ("latest", "none"):
-        return value.lower(), None
-    if value.startswith("arn:"):
-        if len(value) < 20 or len(value) > 2048 or not MODEL_ARN.fullmatch(value):
-            raise WarmStartModelInvalid(
-                "warmStart: expected a SageMaker model ARN "
-                f"(arn:aws:sagemaker:<region>:<account>:model/<name>); received {value!r}"
-            )
-        return "model", value
-    if not is_valid_name(value):
-        raise InputInvalid(
-            'warmStart: expected "latest", "none", a model ARN or a labeling-job name (letters, digits, '
-            f"hyphens, at most 63); received {value!r}"
-        )
-    # Job names are case-insensitive in Ground Truth and the pipeline's are lower-case.
-    return "job", value.lower()
+from ..errors import WarmStartJobNotFound, WarmStartModelIncompatible, WarmStartModelInvalid
+from ..task_types import TaskType
+from .policy import MODEL_ARN, WarmStart, classify_policy
 
 
 def _incompatibility(
