@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # run on a Node release jsii supports, whatever Node the machine has (Node 20 is past jsii's support).
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: install test test-unit test-sandbox synth check lint typecheck cfn-lint asl demo bench faults sandbox clean
+.PHONY: install test test-unit test-fast test-sandbox synth check lint typecheck cfn-lint asl demo bench faults sandbox clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install
 
 test-unit: install
 	$(BIN)/pytest tests/unit -q
+
+## make test-fast — the inner loop: pure core, handlers and the stack's template (no sandbox, no CLI), ~1 min
+test-fast: install
+	$(BIN)/pytest tests/unit/core tests/unit/lambdas tests/unit/stacks -q
 
 ## make synth — writes cdk.out/<stack>.template.json offline (validation plugin off; cfn-lint covers it)
 synth: install
