@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from labelchain_fn.core.errors import InputInvalid, ManifestInvalid, ManifestTooSmall
 from labelchain_fn.core.inputs import S3_URI
+from labelchain_fn.core.limits import MIN_AUTO_LABELING_OBJECTS
 from labelchain_fn.core.manifest import ManifestRules, ManifestValidator
-from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
 
 #: Object suffixes taken from an S3 prefix by default: the image formats Ground Truth's image tasks accept.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png")
@@ -175,7 +175,7 @@ def plan_batches(
         if len(batch.lines) < min_objects:
             raise ManifestTooSmall(
                 f"{batch.file_name}: {len(batch.lines)} objects; each batch needs at least {min_objects} "
-                "(automated data labeling needs 1250; lower it with --min-objects)"
+                f"(automated data labeling needs {MIN_AUTO_LABELING_OBJECTS}; lower it with --min-objects)"
             )
         if len(batch.lines) > MAX_BATCH_OBJECTS:
             raise ManifestInvalid(f"{batch.file_name}: more than {MAX_BATCH_OBJECTS} objects in one job")

@@ -23,7 +23,7 @@ from typing import Any
 
 from labelchain_fn.core.config import ChainConfig, ConfigError, parse_chain
 from labelchain_fn.core.cost import CostEstimate, estimate_cost
-from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
+from labelchain_fn.core.limits import MIN_AUTO_LABELING_OBJECTS
 
 SMOKE_CHAIN_NAME = "smoke"
 #: The ``labelchain.chains.smoke`` entry the deploy guide suggests (the account in the ARN is a placeholder).

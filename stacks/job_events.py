@@ -35,7 +35,7 @@ class JobEvents(Construct):
     state_machine : started once per matching upload.
     job_state_changed_function : receives labeling-job state changes.
     monitor_function : invoked on the schedule.
-    monitor_interval_minutes : schedule period in minutes (1 to 1440).
+    monitor_interval_minutes : schedule period in minutes (bounded by ``labelchain.monitorIntervalMinutes``).
     """
 
     def __init__(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.inputs import S3_URI
-from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
+from labelchain_fn.core.limits import MIN_AUTO_LABELING_OBJECTS
 from rich.progress import Progress
 from rich.table import Table
 
@@ -107,7 +107,7 @@ def _write(aws: Aws, batches: list[Batch], out: Path | None, chain: str | None) 
     type=click.IntRange(min=0),
     default=MIN_AUTO_LABELING_OBJECTS,
     show_default=True,
-    help="Fewest objects per batch (automated data labeling needs 1250; 0 = any).",
+    help=f"Fewest objects per batch (automated data labeling needs {MIN_AUTO_LABELING_OBJECTS}; 0 = any).",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Write the manifests here.")
 @click.option("--upload", is_flag=True, help="Upload to s3://<input bucket>/incoming/<chain>/ (starts jobs).")

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.limits import PII_CLASSIFIER, TASK_AVAILABILITY_MAX_SECONDS_PUBLIC
 from labelchain_fn.core.task_types import SUPPORTED_REGIONS, public_workteam_arn
 
 from .regions import nearest_supported
@@ -22,9 +23,6 @@ from .report import CheckResult, failed, passed, warned
 MIN_BOOTSTRAP_VERSION = 6
 DEFAULT_QUALIFIER = "hnb659fds"
 BOOTSTRAP_COMPLETE = ("CREATE_COMPLETE", "UPDATE_COMPLETE")
-#: MTurk rejects tasks offered longer than 12 h; without this classifier an MTurk job fails.
-PUBLIC_MAX_LIFETIME_SECONDS = 43_200
-PII_FREE = "FreeOfPersonallyIdentifiableInformation"
 GROUND_TRUTH_CLOSED = (
     "Ground Truth is closed to new AWS customers since 2026-07-30: only accounts that are existing "
     "Ground Truth customers can use it"
@@ -110,18 +108,19 @@ def public_workforce_result(chain: ChainConfig, region: str) -> CheckResult:
             f"public workforce price {price} is not allowed for {spec.task_type.value}",
             f"set {where}.workforce.taskPriceUsd to one of {allowed}",
         )
-    if PII_FREE not in chain.content_classifiers:
+    # MTurk rejects tasks offered longer than its limit, and a job without the PII classifier fails.
+    if PII_CLASSIFIER not in chain.content_classifiers:
         return failed(
             check,
-            f"the public workforce needs the {PII_FREE} content classifier (jobs fail without it)",
-            f"add {PII_FREE} to {where}.contentClassifiers (and make sure the data holds no PII)",
+            f"the public workforce needs the {PII_CLASSIFIER} content classifier (jobs fail without it)",
+            f"add {PII_CLASSIFIER} to {where}.contentClassifiers (and make sure the data holds no PII)",
         )
-    if chain.task_availability_lifetime_seconds > PUBLIC_MAX_LIFETIME_SECONDS:
+    if chain.task_availability_lifetime_seconds > TASK_AVAILABILITY_MAX_SECONDS_PUBLIC:
         return failed(
             check,
             f"tasks offered {chain.task_availability_lifetime_seconds} s; the public workforce allows "
-            f"{PUBLIC_MAX_LIFETIME_SECONDS} s",
-            f"set {where}.taskAvailabilityLifetimeSeconds to at most {PUBLIC_MAX_LIFETIME_SECONDS}",
+            f"{TASK_AVAILABILITY_MAX_SECONDS_PUBLIC} s",
+            f"set {where}.taskAvailabilityLifetimeSeconds to at most {TASK_AVAILABILITY_MAX_SECONDS_PUBLIC}",
         )
     return passed(
         check,

@@ -16,6 +16,7 @@ from typing import Any
 from labelchain_fn.adapters import clients
 from labelchain_fn.core.chains_document import chains_digest, parse_chains_document
 from labelchain_fn.core.config import ChainConfig
+from labelchain_fn.core.config import fields as config_fields
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +59,8 @@ class SettingsError(RuntimeError):
 @dataclass(frozen=True)
 class Settings:
     """The Lambda environment. Optional variables default to ``""`` / ``None``; numbers default to the
-    pipeline defaults (stalled after 720 minutes, records kept 365 days); the region comes from
-    ``AWS_REGION`` (set by Lambda), else ``AWS_DEFAULT_REGION``."""
+    configuration's defaults (the rule book, :mod:`labelchain_fn.core.config.fields`); the region comes
+    from ``AWS_REGION`` (set by Lambda), else ``AWS_DEFAULT_REGION``."""
 
     region: str
     table_name: str = ""
@@ -73,8 +74,8 @@ class Settings:
     job_name_prefix: str = ""
     kms_key_arn: str | None = None
     topic_arn: str = ""
-    stalled_after_minutes: int = 720
-    record_ttl_days: int = 365
+    stalled_after_minutes: int = config_fields.STALLED_AFTER_MINUTES.default
+    record_ttl_days: int = config_fields.RECORD_TTL_DAYS.default
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -96,8 +97,10 @@ class Settings:
             job_name_prefix=environ.get(JOB_NAME_PREFIX, ""),
             kms_key_arn=environ.get(KMS_KEY_ARN) or None,
             topic_arn=environ.get(TOPIC_ARN, ""),
-            stalled_after_minutes=_int(environ, STALLED_AFTER_MINUTES, 720),
-            record_ttl_days=_int(environ, RECORD_TTL_DAYS, 365),
+            stalled_after_minutes=_int(
+                environ, STALLED_AFTER_MINUTES, config_fields.STALLED_AFTER_MINUTES.default
+            ),
+            record_ttl_days=_int(environ, RECORD_TTL_DAYS, config_fields.RECORD_TTL_DAYS.default),
         )
 
     def require(self, *names: str) -> Settings:

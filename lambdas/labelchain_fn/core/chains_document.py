@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 
-from .config_model import ChainConfig, chain_from_dict
+from .config import ChainConfig, chain_from_dict
 
 #: Hex digits of the SHA-256 kept in ``CHAINS_DIGEST`` (64 bits: enough to tell deployments apart).
 DIGEST_LENGTH = 16

@@ -9,6 +9,7 @@ from typing import Any
 
 from .config import ChainConfig
 from .cost import CostEstimate, estimate_cost, machine_percent
+from .limits import PUBLIC_CROWD
 from .manifest import OutputStats
 from .requests import amount_to_price
 from .times import seconds_between, to_iso
@@ -82,7 +83,7 @@ def _task_price(description: Mapping[str, Any], chain: ChainConfig) -> Decimal |
     amount = (human.get("PublicWorkforceTaskPrice") or {}).get("AmountInUsd")
     if isinstance(amount, Mapping):
         return amount_to_price(amount)
-    if ":workteam/public-crowd/" in str(human.get("WorkteamArn", "")):
+    if PUBLIC_CROWD in str(human.get("WorkteamArn", "")):
         return chain.workforce.task_price_usd
     return None
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import ManifestInvalid, ManifestTooLarge, ManifestTooSmall, SourceBucketNotAllowed
 from .inputs import S3_URI
+from .limits import MIN_AUTO_LABELING_OBJECTS
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -181,7 +182,7 @@ class ManifestValidator:
         if self._count < self.rules.min_objects:
             raise ManifestTooSmall(
                 f"{self._count} objects; at least {self.rules.min_objects} are needed "
-                "(automated data labeling needs 1250)"
+                f"(automated data labeling needs {MIN_AUTO_LABELING_OBJECTS})"
             )
         return ManifestStats(self._count, frozenset(self._buckets), self._bytes)
 

@@ -9,13 +9,10 @@ them by a lower-case prefix.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from .errors import InputInvalid, LabelingJobRequestInvalid
+from .limits import JOB_NAME_MAX_LENGTH, NAME_PATTERN
 
-#: ``LabelingJobName`` rule of the CreateLabelingJob API (1-63 characters).
-JOB_NAME_PATTERN = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*")
-JOB_NAME_MAX_LENGTH = 63
 ROLES = ("main", "control")
 _ARN_MARKER = "labeling-job/"
 
@@ -37,8 +34,9 @@ def batch_hash(bucket: str, key: str, version: str) -> str:
 
 
 def is_valid_name(name: str, max_len: int = JOB_NAME_MAX_LENGTH) -> bool:
-    """Whether ``name`` follows the SageMaker name pattern and is at most ``max_len`` (default 63) long."""
-    return isinstance(name, str) and 0 < len(name) <= max_len and JOB_NAME_PATTERN.fullmatch(name) is not None
+    """Whether ``name`` follows the SageMaker name pattern and is at most ``max_len`` (default: the
+    ``LabelingJobName`` limit) long."""
+    return isinstance(name, str) and 0 < len(name) <= max_len and NAME_PATTERN.fullmatch(name) is not None
 
 
 def labeling_job_name(prefix: str, chain: str, sequence: int, batch_hash: str, role: str = "main") -> str:
@@ -47,7 +45,7 @@ def labeling_job_name(prefix: str, chain: str, sequence: int, batch_hash: str, r
     Parameters
     ----------
     prefix : the deployment's job-name prefix (``jobNamePrefix``, e.g. ``lc``).
-    chain : chain name; truncated from the right when the whole name would exceed 63 characters (the
+    chain : chain name; truncated from the right when the whole name would exceed ``JOB_NAME_MAX_LENGTH`` (the
         sequence and hash are never truncated: they make the name unique).
     sequence : the job's sequence number in its chain (>= 0); printed with at least 4 digits.
     batch_hash : see :func:`batch_hash`.

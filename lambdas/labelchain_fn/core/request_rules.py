@@ -3,7 +3,8 @@
 botocore validates required members, types and minimums only; a too-long name, a ``-metadata`` label
 attribute or 99 workers would reach SageMaker and fail there (ground-truth.md §2.7). Checking them here
 fails the execution early with every problem listed. Length and pattern rules are data (the tables below,
-from the botocore service model); cross-field rules are code.
+from the botocore service model, with the limits the configuration shares in :mod:`.limits`); cross-field
+rules are code.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from . import limits as gt
 from .task_types import TASK_TYPES, TaskTypeSpec, spec_for_algorithm_arn
 
-NAME = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9])*")
 S3_URI = re.compile(r"(https|s3)://([^/]+)/?(.*)", re.DOTALL)
 ROLE_ARN = re.compile(r"arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-/]+")
 KMS_KEY = re.compile(r"[a-zA-Z0-9:/_-]*")
@@ -23,46 +24,42 @@ WORKTEAM_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:work
 LAMBDA_ARN = re.compile(r"arn:aws[a-z\-]*:lambda:[a-z0-9\-]*:[0-9]{12}:function:.*")
 MODEL_ARN = re.compile(r"arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:model/.*")
 ANY_ARN = re.compile(r"arn:.*", re.DOTALL)
-KEYWORD = re.compile(r"[A-Za-z0-9]+( [A-Za-z0-9]+)*")
 TITLE = re.compile(r"[\t\n\r\u0020-\ud7ff\ue000-\ufffd]*")
-PUBLIC_CROWD = ":workteam/public-crowd/"
-#: Maximum ``TaskAvailabilityLifetimeInSeconds``: 12 h on Mechanical Turk, 30 days for other teams.
-PUBLIC_LIFETIME_MAX = 43_200
-PRIVATE_LIFETIME_MAX = 2_592_000
-TASK_TIME_MAX = 28_800
-PII = "FreeOfPersonallyIdentifiableInformation"
+_URI = gt.S3_URI_MAX_LENGTH
 
+_NAME = "letters, digits and hyphens"
 _H = "HumanTaskConfig"
 _A = "LabelingJobAlgorithmsConfig"
 #: (path, min length, max length, pattern, what, required)
 TEXT_RULES: tuple[tuple[tuple[str, ...], int, int, re.Pattern[str] | None, str, bool], ...] = (
-    (("LabelingJobName",), 1, 63, NAME, "letters, digits and hyphens", True),
-    (("LabelAttributeName",), 1, 127, NAME, "letters, digits and hyphens", True),
+    (("LabelingJobName",), 1, gt.JOB_NAME_MAX_LENGTH, gt.NAME_PATTERN, _NAME, True),
+    (("LabelAttributeName",), 1, gt.LABEL_ATTRIBUTE_NAME_MAX_LENGTH, gt.NAME_PATTERN, _NAME, True),
     (("RoleArn",), 20, 2048, ROLE_ARN, "an IAM role ARN", True),
-    (("InputConfig", "DataSource", "S3DataSource", "ManifestS3Uri"), 1, 1024, S3_URI, "an S3 URI", True),
-    (("OutputConfig", "S3OutputPath"), 1, 1024, S3_URI, "an S3 URI", True),
+    (("InputConfig", "DataSource", "S3DataSource", "ManifestS3Uri"), 1, _URI, S3_URI, "an S3 URI", True),
+    (("OutputConfig", "S3OutputPath"), 1, _URI, S3_URI, "an S3 URI", True),
     (("OutputConfig", "KmsKeyId"), 1, 2048, KMS_KEY, "a KMS key ID or ARN", False),
-    (("LabelCategoryConfigS3Uri",), 1, 1024, S3_URI, "an S3 URI", False),
+    (("LabelCategoryConfigS3Uri",), 1, _URI, S3_URI, "an S3 URI", False),
     ((_H, "WorkteamArn"), 1, 256, WORKTEAM_ARN, "a workteam ARN", True),
-    ((_H, "UiConfig", "UiTemplateS3Uri"), 1, 1024, S3_URI, "an S3 URI", True),
+    ((_H, "UiConfig", "UiTemplateS3Uri"), 1, _URI, S3_URI, "an S3 URI", True),
     ((_H, "PreHumanTaskLambdaArn"), 1, 2048, LAMBDA_ARN, "a Lambda ARN", True),
     ((_H, "AnnotationConsolidationConfig", "AnnotationConsolidationLambdaArn"), 1, 2048, LAMBDA_ARN,
      "a Lambda ARN", True),
-    ((_H, "TaskTitle"), 1, 128, TITLE, "printable text", True),
-    ((_H, "TaskDescription"), 1, 255, None, "text", True),
+    ((_H, "TaskTitle"), 1, gt.TASK_TITLE_MAX_LENGTH, TITLE, "printable text", True),
+    ((_H, "TaskDescription"), 1, gt.TASK_DESCRIPTION_MAX_LENGTH, None, "text", True),
     ((_A, "LabelingJobResourceConfig", "VolumeKmsKeyId"), 1, 2048, KMS_KEY, "a KMS key ID or ARN", False),
 )  # fmt: skip
 #: (path, minimum, maximum or None, required)
 INT_RULES: tuple[tuple[tuple[str, ...], int, int | None, bool], ...] = (
-    ((_H, "NumberOfHumanWorkersPerDataObject"), 1, 9, True),
-    ((_H, "TaskTimeLimitInSeconds"), 30, TASK_TIME_MAX, True),
-    ((_H, "MaxConcurrentTaskCount"), 1, 5000, False),
+    ((_H, "NumberOfHumanWorkersPerDataObject"), gt.WORKERS_PER_OBJECT_MIN, gt.WORKERS_PER_OBJECT_MAX, True),
+    ((_H, "TaskTimeLimitInSeconds"), gt.TASK_TIME_LIMIT_MIN_SECONDS, gt.TASK_TIME_LIMIT_MAX_SECONDS, True),
+    ((_H, "MaxConcurrentTaskCount"), gt.CONCURRENT_TASKS_MIN, gt.CONCURRENT_TASKS_MAX, False),
     ((_H, "PublicWorkforceTaskPrice", "AmountInUsd", "Dollars"), 0, 2, False),
     ((_H, "PublicWorkforceTaskPrice", "AmountInUsd", "Cents"), 0, 99, False),
     ((_H, "PublicWorkforceTaskPrice", "AmountInUsd", "TenthFractionsOfACent"), 0, 9, False),
-    (("StoppingConditions", "MaxHumanLabeledObjectCount"), 1, None, False),
-    (("StoppingConditions", "MaxPercentageOfInputDatasetLabeled"), 1, 100, False),
-)
+    (("StoppingConditions", "MaxHumanLabeledObjectCount"), gt.HUMAN_LABELED_OBJECTS_MIN, None, False),
+    (("StoppingConditions", "MaxPercentageOfInputDatasetLabeled"), gt.PERCENTAGE_LABELED_MIN,
+     gt.PERCENTAGE_LABELED_MAX, False),
+)  # fmt: skip
 
 
 def _get(data: Any, *path: str) -> Any:
@@ -142,43 +139,40 @@ def _check_task_type(c: _Check, spec: TaskTypeSpec | None) -> None:
         elif spec and spec_for_algorithm_arn(algorithm) is not spec:
             c.fail(f"{_A}.LabelingJobAlgorithmSpecificationArn", f"the {spec.algorithm} algorithm", algorithm)
     lan = request.get("LabelAttributeName")
-    if not isinstance(lan, str):
-        return
-    if lan.endswith("-metadata") or lan in ("source", "source-ref"):
-        c.fail("LabelAttributeName", 'a name not ending in "-metadata" and not "source"/"source-ref"', lan)
-    elif spec and spec.label_attribute_must_end_with_ref != lan.endswith("-ref"):
-        rule = "ending" if spec.label_attribute_must_end_with_ref else "not ending"
-        c.fail("LabelAttributeName", f'a name {rule} in "-ref" for {spec.task_type.value}', lan)
+    problem = gt.label_attribute_problem(lan, spec) if isinstance(lan, str) else None
+    if problem:
+        c.fail("LabelAttributeName", problem, lan)
 
 
 def _check_workforce(c: _Check) -> None:
-    """Public crowd: a price, the PII classifier, 12 h lifetime; other teams: no price, 30 days."""
+    """Public crowd: a price, the PII classifier, a short task lifetime; other teams: no price, a long one."""
     team = _get(c.request, _H, "WorkteamArn")
-    public = isinstance(team, str) and PUBLIC_CROWD in team
-    lifetime_max = PUBLIC_LIFETIME_MAX if public else PRIVATE_LIFETIME_MAX
-    c.number((_H, "TaskAvailabilityLifetimeInSeconds"), 60, lifetime_max, required=False)
+    public = isinstance(team, str) and gt.PUBLIC_CROWD in team
+    c.number((_H, "TaskAvailabilityLifetimeInSeconds"), gt.TASK_AVAILABILITY_MIN_SECONDS,
+             gt.task_availability_max_seconds(public), required=False)  # fmt: skip
     amount = _get(c.request, _H, "PublicWorkforceTaskPrice")
     if public and not isinstance(_get(amount, "AmountInUsd"), Mapping):
         c.fail(f"{_H}.PublicWorkforceTaskPrice.AmountInUsd", "a price for the public workforce", amount)
     elif not public and amount is not None:
         c.fail(f"{_H}.PublicWorkforceTaskPrice", "no price for a private or vendor workteam", amount)
     classifiers = _get(c.request, "InputConfig", "DataAttributes", "ContentClassifiers")
-    if public and (not isinstance(classifiers, Sequence) or PII not in classifiers):
+    if public and (not isinstance(classifiers, Sequence) or gt.PII_CLASSIFIER not in classifiers):
         c.fail(
-            "InputConfig.DataAttributes.ContentClassifiers", f"{PII} with the public workforce", classifiers
+            "InputConfig.DataAttributes.ContentClassifiers",
+            f"{gt.PII_CLASSIFIER} with the public workforce",
+            classifiers,
         )
 
 
 def _check_lists(c: _Check) -> None:
     """Keywords, the warm-start model ARN (never empty) and tags."""
     keywords = _get(c.request, _H, "TaskKeywords")
-    if keywords is not None and (
-        not isinstance(keywords, list)
-        or not 1 <= len(keywords) <= 5
-        or not all(isinstance(k, str) and len(k) <= 30 and KEYWORD.fullmatch(k) for k in keywords)
-    ):
+    if keywords is not None and (not isinstance(keywords, list) or not gt.task_keywords_ok(keywords)):
         c.fail(
-            f"{_H}.TaskKeywords", "1 to 5 keywords of at most 30 letters, digits and single spaces", keywords
+            f"{_H}.TaskKeywords",
+            f"1 to {gt.TASK_KEYWORDS_MAX} keywords of at most {gt.TASK_KEYWORD_MAX_LENGTH} letters, "
+            "digits and single spaces",
+            keywords,
         )
     if "InitialActiveLearningModelArn" in (c.request.get(_A) or {}):
         # Present means "warm start": an empty or null value is refused rather than sent (min length 20).
@@ -205,10 +199,11 @@ def _check_lists(c: _Check) -> None:
 def validate_request(request: Mapping[str, Any]) -> list[str]:
     """Return every problem of a CreateLabelingJob request (an empty list when it is acceptable).
 
-    Checks the ``max``, ``pattern`` and cross-field rules of ground-truth.md §2: names, label attribute
-    (``-metadata``, ``-ref`` per task type), S3 URIs, role/workteam/Lambda/model ARNs, PRE/ACS/algorithm of
-    one task type, title/description/keywords, workers 1-9, task time <= 28,800 s, lifetime <= 43,200 s for
-    the public crowd, ``MaxConcurrentTaskCount`` <= 5,000, price parts, stopping conditions and tags.
+    Checks the ``max``, ``pattern`` and cross-field rules of ground-truth.md §2 (numbers in
+    :mod:`.limits`): names, label attribute (``-metadata``, ``-ref`` per task type), S3 URIs,
+    role/workteam/Lambda/model ARNs, PRE/ACS/algorithm of one task type, title/description/keywords,
+    workers per object, task time, task lifetime (shorter for the public crowd), ``MaxConcurrentTaskCount``,
+    price parts, stopping conditions and tags.
     Each problem reads ``"<member path>: expected <rule>; received <value>"``.
     """
     c = _Check(request)

@@ -36,9 +36,6 @@ PRE_ACS_ACCOUNT_BY_REGION: dict[str, str] = {
 
 SUPPORTED_REGIONS: tuple[str, ...] = tuple(PRE_ACS_ACCOUNT_BY_REGION)
 
-#: Minimum number of objects for a job with automated data labeling.
-MIN_AUTO_LABELING_OBJECTS = 1250
-
 
 class TaskType(StrEnum):
     """The four built-in task types with automated data labeling (config values are these strings)."""

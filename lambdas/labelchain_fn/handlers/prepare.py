@@ -27,9 +27,9 @@ from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import SourceBucketNotAllowed
 from labelchain_fn.core.inputs import parse_execution_input
+from labelchain_fn.core.limits import MIN_AUTO_LABELING_OBJECTS
 from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES, ManifestRules, ManifestValidator
 from labelchain_fn.core.naming import batch_hash, labeling_job_name
-from labelchain_fn.core.task_types import MIN_AUTO_LABELING_OBJECTS
 from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.prepare_steps import (
     configured_chain,

@@ -129,7 +129,7 @@ def test_asset_is_the_lambdas_folder_without_caches(default_synth):
     staged = outdir / f"asset.{asset_hash}"
     files = [p.relative_to(staged).as_posix() for p in staged.rglob("*")]
     # THEN it is the lambdas/ folder (the labelchain_fn package) without bytecode caches
-    assert "labelchain_fn/core/config.py" in files
+    assert "labelchain_fn/core/config/__init__.py" in files
     assert "labelchain_fn/handlers/__init__.py" in files
     assert not [f for f in files if "__pycache__" in f or f.endswith(".pyc")]
 

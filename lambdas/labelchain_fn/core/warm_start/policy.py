@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputInvalid, WarmStartModelInvalid
+from ..limits import JOB_NAME_MAX_LENGTH
 from ..naming import is_valid_name
 
 #: A SageMaker model ARN (the ``ModelArn`` shape), capturing region, account and model name.
@@ -66,7 +67,7 @@ def classify_policy(policy: str) -> tuple[str, str | None]:
     if not is_valid_name(value):
         raise InputInvalid(
             'warmStart: expected "latest", "none", a model ARN or a labeling-job name (letters, digits, '
-            f"hyphens, at most 63); received {value!r}"
+            f"hyphens, at most {JOB_NAME_MAX_LENGTH}); received {value!r}"
         )
     # Job names are case-insensitive in Ground Truth and the pipeline's are lower-case.
     return "job", value.lower()

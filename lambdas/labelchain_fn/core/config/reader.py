@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .field import Field
 
 
 class Reader:
@@ -29,6 +32,16 @@ class Reader:
             self.fail(key, f"an integer {bounds}", value)
             return default
         return value
+
+    def integer(self, field: Field[Any]) -> Any:
+        """The integer key ``field`` of the rule book, with its default and bounds."""
+        if field.lo is None:
+            raise TypeError(f"{field.key} is not an integer key")
+        return self.int_(field.name, field.default, field.lo, field.hi)
+
+    def boolean(self, field: Field[bool]) -> bool:
+        """The boolean key ``field`` of the rule book, with its default."""
+        return self.bool_(field.name, field.default)
 
     def bool_(self, key: str, default: bool) -> bool:
         """A JSON boolean; ``default`` when absent or wrong."""

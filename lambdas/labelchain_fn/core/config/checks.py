@@ -1,7 +1,7 @@
 """The checks of the nested configuration values: workforce, pricing, labels, label attribute, warm start.
 
-Each appends its problems to the :class:`~labelchain_fn.core.config_reader.Reader` and returns a usable
-value (a default after a problem), so one wrong value is reported once, without follow-on problems.
+Each appends its problems to the :class:`~.reader.Reader` and returns a usable value (the rule book's
+default after a problem), so one wrong value is reported once, without follow-on problems.
 """
 
 from __future__ import annotations
@@ -11,30 +11,15 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import Any
 
-from .config_model import (
-    DEFAULT_FEE_TIERS,
-    DEFAULT_LABEL_ATTRIBUTE,
-    NAME_PATTERN,
-    PRICING_KEYS,
-    WORKFORCE_KEYS,
-    WORKTEAM_ARN_PATTERN,
-    Pricing,
-    Workforce,
-)
-from .config_reader import Reader, check_keys
-from .errors import LabelChainError
-from .task_types import TaskTypeSpec
-from .warm_start import classify_policy
-
-
-def default_price(spec: TaskTypeSpec) -> Decimal:
-    """The default MTurk task price: $0.036 where the task type allows it, else its lowest price
-    (semantic segmentation: $0.840)."""
-    return (
-        Decimal("0.036")
-        if Decimal("0.036") in spec.allowed_task_prices_usd
-        else min(spec.allowed_task_prices_usd)
-    )
+from .. import limits as gt
+from ..errors import LabelChainError
+from ..task_types import TaskTypeSpec
+from ..warm_start import classify_policy
+from . import chain_fields as c
+from .defaults import DEFAULT_LABEL_ATTRIBUTE, default_price
+from .fields import PRICING_KEYS, WORKFORCE_KEYS
+from .model import WORKTEAM_ARN_PATTERN, Pricing, Workforce
+from .reader import Reader, check_keys
 
 
 def parse_workforce(r: Reader, spec: TaskTypeSpec) -> Workforce:
@@ -95,15 +80,14 @@ def _fee_tiers(value: Any) -> tuple[tuple[int | None, Decimal], ...] | None:
 
 
 def parse_pricing(r: Reader) -> Pricing:
-    """``pricing``: ``feeTiers`` (default: $0.08 / $0.04 / $0.02 tiers) and
-    ``autoLabelingComputeUsdPerHour`` (default 0)."""
+    """``pricing``: ``feeTiers`` and ``autoLabelingComputeUsdPerHour`` (defaults: the rule book's)."""
     raw = r.data.get("pricing", {})
     p = Reader(raw if isinstance(raw, Mapping) else {}, f"{r.path}.pricing", r.problems)
     if not isinstance(raw, Mapping):
         r.fail("pricing", "an object", raw)
         return Pricing()
     check_keys(p, PRICING_KEYS)
-    tiers = DEFAULT_FEE_TIERS
+    tiers = c.FEE_TIERS.default
     if "feeTiers" in raw:
         parsed = _fee_tiers(raw["feeTiers"])
         if parsed is None:
@@ -111,14 +95,15 @@ def parse_pricing(r: Reader) -> Pricing:
             p.fail("feeTiers", what, raw["feeTiers"])
         else:
             tiers = parsed
-    compute = p.decimal("autoLabelingComputeUsdPerHour", raw.get("autoLabelingComputeUsdPerHour", "0"))
+    field = c.AUTO_LABELING_COMPUTE_USD_PER_HOUR
+    compute = p.decimal(field.name, raw.get(field.name, field.default))
     if compute is not None and compute < 0:
-        p.fail("autoLabelingComputeUsdPerHour", "a number >= 0", raw.get("autoLabelingComputeUsdPerHour"))
-    return Pricing(tiers, compute if compute is not None and compute >= 0 else Decimal("0"))
+        p.fail(field.name, "a number >= 0", raw.get(field.name))
+    return Pricing(tiers, compute if compute is not None and compute >= 0 else field.default)
 
 
 def check_labels(r: Reader, spec: TaskTypeSpec) -> tuple[str, ...]:
-    """``labels``: unique, at most 256 characters each, as many as the task type allows."""
+    """``labels``: unique, each within Ground Truth's length limit, as many as the task type allows."""
     reported = len(r.problems)
     labels = r.str_list("labels", (), what="a list of non-empty strings")
     if len(r.problems) > reported:
@@ -128,38 +113,37 @@ def check_labels(r: Reader, spec: TaskTypeSpec) -> tuple[str, ...]:
     )
     if len(labels) < spec.min_labels or (spec.max_labels and len(labels) > spec.max_labels):
         r.fail("labels", f"{count} labels for {spec.task_type.value}", list(labels))
-    elif len(set(labels)) != len(labels) or any(len(label) > 256 for label in labels):
-        r.fail("labels", "unique labels of at most 256 characters", list(labels))
+    elif len(set(labels)) != len(labels) or any(len(label) > gt.LABEL_MAX_LENGTH for label in labels):
+        r.fail("labels", f"unique labels of at most {gt.LABEL_MAX_LENGTH} characters", list(labels))
     return labels
 
 
 def check_label_attribute(r: Reader, spec: TaskTypeSpec) -> str:
     """``labelAttributeName`` (default per task type): the API name pattern and the ``-metadata`` and
     ``-ref`` rules."""
-    name = r.str_(
-        "labelAttributeName",
+    field = c.LABEL_ATTRIBUTE_NAME
+    name: str = r.str_(
+        field.name,
         DEFAULT_LABEL_ATTRIBUTE[spec.task_type],
-        NAME_PATTERN,
-        127,
-        "a name of letters, digits and hyphens (at most 127)",
+        gt.NAME_PATTERN,
+        field.hi,
+        f"a name of letters, digits and hyphens (at most {field.hi})",
     )
-    if name.endswith("-metadata") or name in ("source", "source-ref"):
-        r.fail("labelAttributeName", 'a name not ending in "-metadata" and not "source"/"source-ref"', name)
-    elif spec.label_attribute_must_end_with_ref and not name.endswith("-ref"):
-        r.fail("labelAttributeName", f'a name ending in "-ref" for {spec.task_type.value}', name)
-    elif not spec.label_attribute_must_end_with_ref and name.endswith("-ref"):
-        r.fail("labelAttributeName", f'a name not ending in "-ref" for {spec.task_type.value}', name)
+    problem = gt.label_attribute_problem(name, spec)
+    if problem:
+        r.fail(field.name, problem, name)
     return name
 
 
 def check_warm_start(r: Reader) -> str:
-    """``warmStart`` (default ``latest``): a policy :func:`~labelchain_fn.core.warm_start.classify_policy`
-    accepts, so a typo fails at synth rather than in every execution."""
+    """``warmStart``: a policy :func:`~labelchain_fn.core.warm_start.classify_policy` accepts, so a typo
+    fails at synth rather than in every execution."""
     what = '"latest", "none", a SageMaker model ARN or a labeling-job name'
-    policy: str = r.str_("warmStart", "latest", what=what)
+    field = c.WARM_START
+    policy: str = r.str_(field.name, field.default, what=what)
     try:
         classify_policy(policy)
     except LabelChainError:
-        r.fail("warmStart", what, policy)
-        return "latest"
+        r.fail(field.name, what, policy)
+        return field.default
     return policy
