@@ -2,18 +2,19 @@
 
 Why boto3 ``CreateStack`` and not ``cdk deploy``: it deploys the *exact* synthesized template (no second
 synth), publishes the same assets to the same bucket and keys the CDK CLI would (taken from
-``<stack>.assets.json``), needs no bootstrap stack, no ``cdklocal`` and no change-set path, and takes
-seconds instead of the CLI's 18-25 s. What it skips is the CLI's own publishing and change-set code, which
-the offline proof does not need to exercise. The bootstrap pieces the template reads are created: the
-assets bucket and the ``/cdk-bootstrap/<qualifier>/version`` SSM parameter. What AWS publishes for every
-account — the Powertools layer and its public SSM parameter — comes from :mod:`sandbox.public_parameters`.
+``<stack>.assets.json``), needs no ``cdklocal``, no CLI bootstrap and no change-set path, and takes seconds
+instead of the CLI's 18-25 s. What it skips is the CLI's own publishing and change-set code, which the
+offline proof does not need to exercise. The bootstrap pieces the template reads — the assets bucket and
+the ``/cdk-bootstrap/<qualifier>/version`` SSM parameter — belong to a minimal ``CDKToolkit`` stack created
+through CloudFormation when there is none (:mod:`sandbox.bootstrap_stack`), so the environment looks
+bootstrapped, as a real deploy implies. What AWS publishes for every account — the Powertools layer and its
+public SSM parameter — comes from :mod:`sandbox.public_parameters`.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,15 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .deploy_checks import DeployError, skipped_types, verify_stack
+from .bootstrap_stack import default_bucket_name, ensure_toolkit_stack, qualifier_of
+from .deploy_checks import DeployError, skipped_types, verify_stack, wait_for_stack
 from .public_parameters import publish_public_parameters
 from .server import Sandbox
 
+#: The version of the bootstrap stack deploy() creates (older than the CLI's, so `cdk bootstrap` updates it).
 BOOTSTRAP_VERSION = "30"
+#: Where a stack artifact without ``bootstrapStackVersionSsmParameter`` reads the bootstrap version.
+DEFAULT_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 
 
 @dataclass
@@ -111,6 +116,18 @@ def _dependencies(cdk_out: Path, artifact: dict[str, Any]) -> list[dict[str, Any
     ]
 
 
+def assets_bucket(
+    cdk_out: Path, artifact: dict[str, Any], account_id: str, region: str, qualifier: str
+) -> str:
+    """The bucket of the stack's first file asset (the bootstrap bucket); CDK's default name without one."""
+    for dependency in _dependencies(cdk_out, artifact):
+        assets = json.loads((cdk_out / dependency["properties"]["file"]).read_text())
+        for asset in assets.get("files", {}).values():
+            for destination in asset["destinations"].values():
+                return _substitute(destination["bucketName"], account_id, region)
+    return default_bucket_name(qualifier, account_id, region)
+
+
 def deploy(
     sandbox: Sandbox,
     cdk_out: Path | str,
@@ -124,17 +141,18 @@ def deploy(
     name, artifact = stack_artifact(cdk_out, stack_name)
     template_file = cdk_out / artifact["properties"]["templateFile"]
     template = json.loads(template_file.read_text())
-    account_id = sandbox.account_id
-    qualifier_param = artifact["properties"].get(
-        "bootstrapStackVersionSsmParameter", "/cdk-bootstrap/hnb659fds/version"
+    account_id, region = sandbox.account_id, sandbox.settings.region
+    version_parameter = artifact["properties"].get(
+        "bootstrapStackVersionSsmParameter", DEFAULT_VERSION_PARAMETER
     )
-    sandbox.client("ssm").put_parameter(
-        Name=qualifier_param, Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
+    bucket = assets_bucket(cdk_out, artifact, account_id, region, qualifier_of(version_parameter))
+    ensure_toolkit_stack(
+        sandbox, bucket_name=bucket, version_parameter=version_parameter, version=BOOTSTRAP_VERSION
     )
     urls = publish_assets(sandbox, cdk_out, artifact, account_id)
     publish_public_parameters(sandbox, template)
     template_url = _substitute(
-        artifact["properties"].get("stackTemplateAssetObjectUrl", ""), account_id, sandbox.settings.region
+        artifact["properties"].get("stackTemplateAssetObjectUrl", ""), account_id, region
     )
     url = next((u for u in urls.values() if template_url.endswith(u.rsplit("/", 1)[-1])), None)
     cfn = sandbox.client("cloudformation")
@@ -148,15 +166,7 @@ def deploy(
         )["StackId"]
     except ClientError as error:
         raise DeployError(f"CreateStack of {name} failed: {error}") from error
-    deadline = time.monotonic() + timeout_seconds
-    while (stack := cfn.describe_stacks(StackName=stack_id)["Stacks"][0])["StackStatus"].endswith(
-        "IN_PROGRESS"
-    ):
-        if time.monotonic() > deadline:
-            raise DeployError(f"stack {name} still {stack['StackStatus']} after {timeout_seconds:.0f} s")
-        time.sleep(0.2)
-    if stack["StackStatus"] != "CREATE_COMPLETE":
-        raise DeployError(f"stack {name} ended {stack['StackStatus']}: {stack.get('StackStatusReason', '')}")
+    stack = wait_for_stack(sandbox, stack_id, name, timeout_seconds)
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
     resources = verify_stack(sandbox, stack_id, template)
     return DeployResult(name, stack_id, outputs, resources, skipped_types(sandbox, stack_id, template))

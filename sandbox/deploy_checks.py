@@ -2,11 +2,13 @@
 
 moto skips some resource types, ignores a custom resource that answers ``FAILED`` and can create a
 function whose code it could not read. Each check below looks at the deployed resource through the API
-the pipeline uses and collects every problem before failing with one message.
+the pipeline uses and collects every problem before failing with one message. Before them,
+:func:`wait_for_stack` waits for a stack to settle and fails unless it ended as expected.
 """
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -15,6 +17,24 @@ if TYPE_CHECKING:
 
 class DeployError(RuntimeError):
     """The stack could not be deployed, or a deployed resource is unusable (the message lists why)."""
+
+
+def wait_for_stack(
+    sandbox: Sandbox, stack_id: str, name: str, timeout_seconds: float, expected: str = "CREATE_COMPLETE"
+) -> dict[str, Any]:
+    """Poll until the stack leaves ``*_IN_PROGRESS``; returns its description, or raises
+    :class:`DeployError` after ``timeout_seconds`` or when it ends other than ``expected``."""
+    cfn = sandbox.client("cloudformation")
+    deadline = time.monotonic() + timeout_seconds
+    while (stack := cfn.describe_stacks(StackName=stack_id)["Stacks"][0])["StackStatus"].endswith(
+        "IN_PROGRESS"
+    ):
+        if time.monotonic() > deadline:
+            raise DeployError(f"stack {name} still {stack['StackStatus']} after {timeout_seconds:.0f} s")
+        time.sleep(0.2)
+    if stack["StackStatus"] != expected:
+        raise DeployError(f"stack {name} ended {stack['StackStatus']}: {stack.get('StackStatusReason', '')}")
+    return dict(stack)
 
 
 def _physical_ids(sandbox: Sandbox, stack_id: str) -> dict[str, tuple[str, str]]:

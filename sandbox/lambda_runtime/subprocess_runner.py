@@ -26,7 +26,8 @@ from typing import Any
 
 from .code_cache import CodeCache
 from .invocation import Invocation, InvocationResult, error_payload, timeout_payload
-from .warm_pool import WarmPool, Worker, config_key
+from .warm_pool import WarmPool, config_key
+from .worker import Worker
 
 BOOTSTRAP = Path(__file__).with_name("bootstrap.py")
 

@@ -1,9 +1,13 @@
-"""Apply ``VersioningConfiguration`` and ``NotificationConfiguration`` of CloudFormation buckets.
+"""Apply ``VersioningConfiguration``, ``NotificationConfiguration`` and ``CorsConfiguration`` of
+CloudFormation buckets.
 
 moto 5.2.5's ``FakeBucket.create_from_cloudformation_json`` applies only ``BucketEncryption`` and ``Tags``:
-a CDK bucket with ``EventBridgeEnabled: true`` sends no events (an upload never reaches the workflow) and a
-versioned bucket reports no version ids. The wrapper applies both after moto creates the bucket,
-converting CloudFormation's shapes to the ones moto's S3 API stores.
+a CDK bucket with ``EventBridgeEnabled: true`` sends no events (an upload never reaches the workflow), a
+versioned bucket reports no version ids, and a bucket with ``CorsRules`` has no CORS configuration (AWS
+applies it; Ground Truth's worker UI and ``labelchain doctor`` need the input bucket's). The wrappers apply
+them after moto creates the bucket, converting CloudFormation's shapes to the ones moto's S3 API stores.
+On update (moto's ``update_from_cloudformation_json``) the CORS rules are applied again, and removed when
+the template no longer has them; versioning and notifications are applied on create only.
 """
 
 from __future__ import annotations
@@ -20,6 +24,18 @@ _TARGETS = (
     ("QueueConfigurations", "QueueConfiguration", "Queue"),
     ("LambdaConfigurations", "CloudFunctionConfiguration", "Function"),
 )
+#: CloudFormation's ``CorsRule`` properties → the elements of S3's ``CORSRule`` (as moto stores them: the
+#: XML element names, singular; the S3 API's JSON names are ``AllowedHeaders``... ``ExposeHeaders``).
+_CORS_FIELDS = (
+    ("AllowedHeaders", "AllowedHeader"),
+    ("AllowedMethods", "AllowedMethod"),
+    ("AllowedOrigins", "AllowedOrigin"),
+    ("ExposedHeaders", "ExposeHeader"),
+    ("MaxAge", "MaxAgeSeconds"),
+    ("Id", "ID"),
+)
+#: Marks a bucket whose CORS rules came from its template (so that dropping them there removes them).
+_FROM_TEMPLATE = "_sandbox_cors_from_template"
 
 
 def notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
@@ -41,7 +57,34 @@ def notification_config(cfn: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def _build(original: classmethod) -> classmethod:
+def cors_rules(cfn: dict[str, Any]) -> list[dict[str, Any]]:
+    """moto's S3 CORS rules for a CloudFormation ``CorsConfiguration`` (``[]`` when it has none).
+
+    Absent properties stay absent; ``MaxAge`` becomes a string, as moto stores the parsed XML.
+    """
+    rules = []
+    for rule in cfn.get("CorsRules", []):
+        converted = {api: rule[cfn_key] for cfn_key, api in _CORS_FIELDS if cfn_key in rule}
+        if "MaxAgeSeconds" in converted:
+            converted["MaxAgeSeconds"] = str(converted["MaxAgeSeconds"])
+        rules.append(converted)
+    return rules
+
+
+def _apply_cors(bucket: FakeBucket, properties: dict[str, Any], account_id: str, region_name: str) -> None:
+    backend = s3_backends[account_id][get_partition(region_name)]
+    rules = cors_rules(properties.get("CorsConfiguration", {}))
+    if rules:
+        backend.put_bucket_cors(bucket.name, rules)
+        setattr(bucket, _FROM_TEMPLATE, True)
+    elif getattr(bucket, _FROM_TEMPLATE, False):
+        # The template dropped the property: CloudFormation removes the configuration. Rules put through the
+        # S3 API on a bucket whose template never had any are left alone, as CloudFormation does.
+        backend.delete_bucket_cors(bucket.name)
+        setattr(bucket, _FROM_TEMPLATE, False)
+
+
+def _build_create(original: classmethod) -> classmethod:
     def create_from_cloudformation_json(
         cls: type[FakeBucket],
         resource_name: str,
@@ -59,24 +102,49 @@ def _build(original: classmethod) -> classmethod:
         notifications = notification_config(properties.get("NotificationConfiguration", {}))
         if notifications:
             backend.put_bucket_notification_configuration(bucket.name, notifications)
+        _apply_cors(bucket, properties, account_id, region_name)
         return bucket
 
     return classmethod(create_from_cloudformation_json)
 
 
-_PATCH = AttributePatch(FakeBucket, "create_from_cloudformation_json", _build)
+def _build_update(original: classmethod) -> classmethod:
+    def update_from_cloudformation_json(
+        cls: type[FakeBucket],
+        original_resource: FakeBucket,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> FakeBucket:
+        # A new BucketName replaces the bucket through create_from_cloudformation_json (patched above).
+        bucket = original.__func__(
+            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        )
+        _apply_cors(bucket, cloudformation_json.get("Properties", {}), account_id, region_name)
+        return bucket
+
+    return classmethod(update_from_cloudformation_json)
+
+
+_PATCHES = (
+    AttributePatch(FakeBucket, "create_from_cloudformation_json", _build_create),
+    AttributePatch(FakeBucket, "update_from_cloudformation_json", _build_update),
+)
 
 
 def install() -> None:
-    """Apply versioning and notifications of CloudFormation buckets; idempotent."""
-    _PATCH.install()
+    """Apply versioning, notifications and CORS of CloudFormation buckets; idempotent."""
+    for patch in _PATCHES:
+        patch.install()
 
 
 def uninstall() -> None:
     """Restore moto's behaviour."""
-    _PATCH.uninstall()
+    for patch in reversed(_PATCHES):
+        patch.uninstall()
 
 
 def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+    """Whether every part is in place."""
+    return all(patch.installed for patch in _PATCHES)

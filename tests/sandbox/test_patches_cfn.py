@@ -1,4 +1,5 @@
-"""Smoke tests of the CloudFormation patches and the callback-host patch."""
+"""Smoke tests of the CloudFormation patches (the bucket patch: ``test_patches_cfn_bucket``) and the
+callback-host patch."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import time
 
 import boto3
 import moto.settings
-import pytest
 
 from sandbox.patches import (
-    cfn_bucket,
     cfn_custom_resource,
     cfn_outputs,
     lambda_invoke,
@@ -124,67 +123,6 @@ def test_outputs_exist_after_executing_a_change_set(sfn_aws):
         )
     finally:
         cfn_outputs.uninstall()
-
-
-def test_cfn_buckets_get_versioning_and_eventbridge_notifications(sfn_aws):
-    cfn_bucket.install()
-    try:
-        stack = _stack(
-            {
-                "Resources": {
-                    "Uploads": {
-                        "Type": "AWS::S3::Bucket",
-                        "Properties": {
-                            "VersioningConfiguration": {"Status": "Enabled"},
-                            "NotificationConfiguration": {
-                                "EventBridgeConfiguration": {"EventBridgeEnabled": True}
-                            },
-                        },
-                    }
-                }
-            }
-        )
-        bucket = _physical(stack, "Uploads")
-        s3 = boto3.client("s3", region_name=REGION)
-        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
-        from moto.s3.models import s3_backends
-
-        assert (
-            s3_backends["123456789012"]["aws"].get_bucket(bucket).notification_configuration.event_bridge
-            == {}
-        )
-    finally:
-        cfn_bucket.uninstall()
-
-
-@pytest.mark.parametrize(
-    ("cfn", "expected"),
-    [
-        ({"EventBridgeConfiguration": {"EventBridgeEnabled": "false"}}, {}),
-        (
-            {
-                "QueueConfigurations": [
-                    {
-                        "Event": "s3:ObjectCreated:*",
-                        "Queue": "arn:q",
-                        "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "in/"}]}},
-                    }
-                ]
-            },
-            {
-                "QueueConfiguration": [
-                    {
-                        "Queue": "arn:q",
-                        "Event": ["s3:ObjectCreated:*"],
-                        "Filter": {"S3Key": {"FilterRule": [{"Name": "prefix", "Value": "in/"}]}},
-                    }
-                ]
-            },
-        ),
-    ],
-)
-def test_notification_shapes_are_converted(cfn, expected):
-    assert cfn_bucket.notification_config(cfn) == expected
 
 
 def test_callback_host_is_the_local_server():

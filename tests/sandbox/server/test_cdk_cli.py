@@ -1,5 +1,6 @@
 """The real CDK CLI against the sandbox: bootstrap, deploy, label, deploy an added chain (an update through
 change sets), label on the new chain; the Lambda environments stay warm where the update left them alone.
+And ``cdk bootstrap`` after ``sandbox.deploy.deploy()``: it updates the minimal ``CDKToolkit`` stack.
 
 It runs ``node_modules/.bin/cdk`` with the sandbox's ``export`` variables, as a user of ``make sandbox`` would
 in another shell; each deploy synthesizes ``app.py`` into a temporary directory with the configuration
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from mini_assembly import write_assembly
+
+from sandbox.deploy import BOOTSTRAP_VERSION, deploy
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[3]
 CDK = ROOT / "node_modules" / ".bin" / "cdk"
 BATCH = 1250  # the fewest objects automated data labeling accepts
 STACK = "LabelChain"
+needs_cli = pytest.mark.skipif(
+    not CDK.exists() or shutil.which("node") is None, reason="the CDK CLI is not installed"
+)
 
 
 def _cli_environment(sandbox: Any) -> dict[str, str]:
@@ -88,8 +95,8 @@ def _deploy(sandbox: Any, out: Path, config: Path) -> str:
     )
 
 
-def _outputs(sandbox: Any) -> dict[str, str]:
-    stack = sandbox.client("cloudformation").describe_stacks(StackName=STACK)["Stacks"][0]
+def _outputs(sandbox: Any, stack_name: str = STACK) -> dict[str, str]:
+    stack = sandbox.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
     return {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
 
 
@@ -131,7 +138,7 @@ def _invocations(sandbox: Any) -> list[dict[str, Any]]:
     return list(stats["invocations"])
 
 
-@pytest.mark.skipif(not CDK.exists() or shutil.which("node") is None, reason="the CDK CLI is not installed")
+@needs_cli
 def test_the_cdk_cli_deploys_and_updates_the_stack_and_environments_stay_warm(sandbox, tmp_path, wait):
     # GIVEN a sandbox bootstrapped and deployed with the real CLI, with one chain (birds)
     _cdk(sandbox, "bootstrap")
@@ -171,6 +178,22 @@ def test_the_cdk_cli_deploys_and_updates_the_stack_and_environments_stay_warm(sa
     prepare_after = [i for i in after if i["function"] == functions["Prepare"]]
     assert prepare_after and not {i["configKey"] for i in prepare_after} & prepare_before
     assert all(_time(i["workerStartedAt"]) > deployed_at for i in prepare_after), prepare_after
+
+
+@needs_cli
+def test_cdk_bootstrap_updates_the_toolkit_stack_deploy_created(sandbox, tmp_path):
+    # GIVEN a sandbox bootstrapped by deploy(): a minimal CDKToolkit stack
+    deploy(sandbox, write_assembly(tmp_path / "cdk.out"))
+    cfn = sandbox.client("cloudformation")
+    before = _outputs(sandbox, "CDKToolkit")
+    # WHEN the real CLI bootstraps THEN it updates that stack: the same bucket, the CLI's newer version
+    _cdk(sandbox, "bootstrap")
+    assert cfn.describe_stacks(StackName="CDKToolkit")["Stacks"][0]["StackStatus"] == "UPDATE_COMPLETE"
+    after = _outputs(sandbox, "CDKToolkit")
+    assert after["BucketName"] == before["BucketName"]
+    assert int(after["BootstrapVersion"]) > int(BOOTSTRAP_VERSION)
+    parameter = sandbox.client("ssm").get_parameter(Name="/cdk-bootstrap/hnb659fds/version")["Parameter"]
+    assert (parameter["Value"], parameter["Version"]) == (after["BootstrapVersion"], 2)
 
 
 def _time(text: str) -> datetime:
