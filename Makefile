@@ -56,7 +56,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy stacks app.py
 	$(BIN)/mypy lambdas/labelchain_fn
-	$(BIN)/mypy sandbox labelchain_cli bench
+	$(BIN)/mypy sandbox labelchain_cli bench demo
 	$(BIN)/mypy scripts
 
 cfn-lint: synth
@@ -73,7 +73,7 @@ check: lint typecheck test cfn-lint asl
 ## make demo — offline, one command: synth, start the sandbox, deploy, replay the AWS blog's warm-start
 ## experiment on 2,500 generated images; prints the comparison, writes demo-output/ (result.json, report/)
 demo: synth
-	$(PY) -m sandbox.demo
+	$(PY) -m demo
 
 ## make sandbox — the offline sandbox in the foreground, for your own commands (AWS CLI, boto3, `cdk deploy`):
 ## synthesizes cdk.out when the app changed, starts the sandbox, deploys cdk.out and prints the `export` lines

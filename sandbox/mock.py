@@ -4,11 +4,11 @@
 ...     ...                                   # boto3 clients talk to moto in this process
 ...     box.advance(hours=4)                  # simulated Ground Truth jobs finish, schedules fire
 
-Everything that works in-process is installed: Step Functions execution (with UUID names, scaled
-sleeps, ``cause`` on task failure, final stops, JSONata), EventBridge delivery to Step Functions and
-Lambda, AWS-shaped S3 events, CloudFormation fixes, in-process Lambda handlers and the simulated Ground
-Truth on a frozen clock. All of it is removed again on exit. Do not run a :class:`~sandbox.server.Sandbox`
-in the same process at the same time.
+Every patch the registry (:data:`sandbox.patches.REGISTRY`) marks in-process is installed: Step
+Functions execution (with UUID names, scaled sleeps, ``cause`` on task failure, final stops, JSONata),
+EventBridge delivery to Step Functions and Lambda, AWS-shaped S3 events, CloudFormation fixes, in-process
+Lambda handlers; and the simulated Ground Truth on a frozen clock. All of it is removed again on exit. Do
+not run a :class:`~sandbox.server.Sandbox` in the same process at the same time.
 """
 
 from __future__ import annotations
@@ -23,40 +23,8 @@ from moto import mock_aws
 from . import groundtruth
 from .clock import SimClock
 from .lambda_runtime.inprocess import Handler, InProcessRunner
-from .patches import (
-    cfn_bucket,
-    cfn_change_sets,
-    cfn_custom_resource,
-    cfn_outputs,
-    dynamodb_atomic,
-    events_targets,
-    lambda_invoke,
-    s3_events,
-    sfn_cfn_backend,
-    sfn_execution_name,
-    sfn_jsonata,
-    sfn_stop_execution,
-    sfn_task_failure,
-    sfn_task_token_once,
-    sfn_time,
-)
+from .patches import install_all, lambda_invoke, uninstall_all
 from .scheduler import Scheduler
-
-_IN_PROCESS = (
-    dynamodb_atomic,
-    sfn_execution_name,
-    sfn_task_failure,
-    sfn_task_token_once,
-    sfn_stop_execution,
-    sfn_jsonata,
-    sfn_cfn_backend,
-    events_targets,
-    s3_events,
-    cfn_bucket,
-    cfn_custom_resource,
-    cfn_outputs,
-    cfn_change_sets,
-)
 
 
 @dataclass
@@ -98,10 +66,7 @@ def mock_sandbox(
     time_scale : scale of Step Functions ``Wait``/``Retry`` sleeps (default 0: no sleeping).
     """
     clock = SimClock(None, start=start)
-    for module in _IN_PROCESS:
-        module.install()
-    sfn_time.install(time_scale)
-    lambda_invoke.install("inprocess")
+    install_all(time_scale=time_scale, lambda_mode="inprocess", scope="in_process")
     groundtruth.install()
     groundtruth.configure(clock=clock, seed=seed)
     lambda_invoke.registry.resolve_handlers = resolve_handlers
@@ -114,10 +79,7 @@ def mock_sandbox(
     finally:
         lambda_invoke.registry.clear()
         lambda_invoke.registry.resolve_handlers = False
-        lambda_invoke.uninstall()
-        lambda_invoke.configure(mode="subprocess")
-        sfn_time.uninstall()
         groundtruth.uninstall()
         groundtruth.reset_config()
-        for module in reversed(_IN_PROCESS):
-            module.uninstall()
+        uninstall_all(scope="in_process")
+        lambda_invoke.configure(mode="subprocess")

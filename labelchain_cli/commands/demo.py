@@ -1,24 +1,27 @@
-"""``labelchain demo``: run the offline demo (local sandbox, simulated Ground Truth)."""
+"""``labelchain demo``: run the offline demo (local sandbox, simulated Ground Truth).
+
+The demo is its own package (``demo``) on top of the CLI and the sandbox. The command runs it as
+``python -m demo`` in a child process instead of importing it, so the CLI never depends on it (and a CLI
+installed without a source checkout fails with a clear message).
+"""
 
 from __future__ import annotations
 
-import importlib
 import importlib.util
-import inspect
+import subprocess
+import sys
 
 import click
 
 from ..command import LabelChainCommand
 from ..errors import AwsResourceError, CommandFailed
 
-DEMO_MODULE = "sandbox.demo"
+DEMO_MODULE = "demo"
 
 
 def _demo_available() -> bool:
-    try:
-        return importlib.util.find_spec(DEMO_MODULE) is not None
-    except ModuleNotFoundError:  # no ``sandbox`` package at all
-        return False
+    # find_spec locates a top-level module without running it.
+    return importlib.util.find_spec(DEMO_MODULE) is not None
 
 
 @click.command(
@@ -28,16 +31,15 @@ def _demo_available() -> bool:
 def demo(demo_args: tuple[str, ...]) -> None:
     """Run the offline demo: deploy the stack into the local sandbox and label a small chain.
 
-    Arguments after ``demo`` go to the demo itself. Needs the project's ``sandbox`` package (a source
-    checkout); exit 3 when it is not there.
+    Arguments after ``demo`` go to the demo itself (``python -m demo --help`` lists them). Needs the
+    project's ``demo`` package (a source checkout); exit 3 when it is not there.
     """
     if not _demo_available():
         raise AwsResourceError(
-            f"the offline demo needs the {DEMO_MODULE} module of a labelchain source checkout; "
+            f"the offline demo needs the {DEMO_MODULE} package of a labelchain source checkout; "
             "it is not installed"
         )
-    entry = importlib.import_module(DEMO_MODULE).main
-    # Hand the demo its own arguments, never the CLI's sys.argv (an argparse main would read "demo" there).
-    result = entry(list(demo_args)) if inspect.signature(entry).parameters else entry()
-    if isinstance(result, int) and result != 0:
-        raise CommandFailed(f"the demo ended with exit code {result}")
+    # Same interpreter, same working directory (the demo's paths are relative to it), the demo's own output.
+    completed = subprocess.run([sys.executable, "-m", DEMO_MODULE, *demo_args], check=False)
+    if completed.returncode != 0:
+        raise CommandFailed(f"the demo ended with exit code {completed.returncode}")

@@ -14,9 +14,9 @@ from ..chain_records import ChainRecords
 from ..command import LabelChainCommand
 from ..errors import CommandFailed
 from ..output import console, print_json
-from ..report_charts import draw_charts
-from ..report_data import ReportData, build_report_data
-from ..report_html import render_html
+from ..report.charts import draw_charts
+from ..report.data import ReportData, build_report_data
+from ..report.page import render_html
 
 HTML_NAME = "index.html"
 DATA_NAME = "report-data.json"

@@ -1,13 +1,16 @@
 """Patches that close moto 5.2.5's gaps for this project (see each module's docstring).
 
-Each module has an idempotent ``install()``, an ``uninstall()`` and ``is_installed()``, and a smoke test
-in ``tests/sandbox`` that fails loudly when a moto upgrade breaks it. :func:`install_all` applies the set
-the server sandbox needs.
+Each module exposes one :class:`~sandbox.patches._base.PatchSet` as ``PATCH`` (idempotent ``install()``,
+``uninstall()``, ``installed``) and has a smoke test in ``tests/sandbox`` that fails loudly when a moto
+upgrade breaks it. :data:`REGISTRY` is the one list of them, in installation order, with where each
+applies: the server sandbox (:func:`install_all`) and the in-process ``mock_aws`` sandbox
+(:func:`sandbox.mock.mock_sandbox`, ``scope="in_process"``).
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from dataclasses import dataclass
+from typing import Literal
 
 from . import (
     cfn_bucket,
@@ -28,46 +31,74 @@ from . import (
     sfn_task_token_once,
     sfn_time,
 )
+from ._base import PatchSet
 
-#: Every patch module, in installation order.
-ALL: tuple[ModuleType, ...] = (
-    dynamodb_atomic,
-    sfn_execution,
-    sfn_cfn_backend,
-    sfn_execution_name,
-    sfn_task_failure,
-    sfn_task_token_once,
-    sfn_stop_execution,
-    sfn_time,
-    sfn_jsonata,
-    events_targets,
-    s3_events,
-    lambda_invoke,
-    cfn_bucket,
-    cfn_custom_resource,
-    cfn_outputs,
-    cfn_change_sets,
-    server_host,
+Scope = Literal["server", "in_process"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registered patch and the sandboxes it applies to."""
+
+    patch: PatchSet
+    server: bool = True
+    in_process: bool = True
+
+    def applies_to(self, scope: Scope) -> bool:
+        """Whether the sandbox of ``scope`` installs this patch."""
+        return self.server if scope == "server" else self.in_process
+
+
+#: Every patch, in installation order (removed in reverse). No two patches replace the same target.
+REGISTRY: tuple[Entry, ...] = (
+    Entry(dynamodb_atomic.PATCH),
+    # In-process, mock_aws(config=...) turns execution on per mock; the server needs the process default.
+    Entry(sfn_execution.PATCH, in_process=False),
+    Entry(sfn_cfn_backend.PATCH),
+    Entry(sfn_execution_name.PATCH),
+    Entry(sfn_task_failure.PATCH),
+    Entry(sfn_task_token_once.PATCH),
+    Entry(sfn_stop_execution.PATCH),
+    Entry(sfn_time.PATCH),
+    Entry(sfn_jsonata.PATCH),
+    Entry(events_targets.PATCH),
+    Entry(s3_events.PATCH),
+    Entry(lambda_invoke.PATCH),
+    Entry(cfn_bucket.PATCH),
+    Entry(cfn_custom_resource.PATCH),
+    Entry(cfn_outputs.PATCH),
+    Entry(cfn_change_sets.PATCH),
+    # Custom-resource providers call back to the server's port; in-process there is no server.
+    Entry(server_host.PATCH, in_process=False),
 )
 
 
-def install_all(*, time_scale: float | None = None, lambda_mode: lambda_invoke.Mode = "subprocess") -> None:
-    """Install every patch; ``time_scale`` scales Wait/Retry sleeps, ``lambda_mode`` picks the runner."""
-    for module in ALL:
-        if module is sfn_time:
-            sfn_time.install(time_scale)
-        elif module is lambda_invoke:
-            lambda_invoke.install(lambda_mode)
-        else:
-            module.install()
+def patches(scope: Scope = "server") -> tuple[PatchSet, ...]:
+    """The patches the sandbox of ``scope`` installs, in installation order."""
+    return tuple(entry.patch for entry in REGISTRY if entry.applies_to(scope))
 
 
-def uninstall_all() -> None:
-    """Remove every patch (restores moto's behaviour)."""
-    for module in reversed(ALL):
-        module.uninstall()
+def install_all(
+    *,
+    time_scale: float | None = None,
+    lambda_mode: lambda_invoke.Mode = "subprocess",
+    scope: Scope = "server",
+) -> None:
+    """Install the patches of ``scope``; ``time_scale`` scales Wait/Retry sleeps, ``lambda_mode`` picks the
+    runner."""
+    if time_scale is not None:
+        sfn_time.set_time_scale(time_scale)
+    lambda_invoke.configure(mode=lambda_mode)
+    for patch in patches(scope):
+        patch.install()
 
 
-def installed() -> dict[str, bool]:
-    """``{module name: installed}`` for diagnostics."""
-    return {module.__name__.rsplit(".", 1)[-1]: bool(module.is_installed()) for module in ALL}
+def uninstall_all(scope: Scope = "server") -> None:
+    """Remove the patches of ``scope`` (restores moto's behaviour)."""
+    for patch in reversed(patches(scope)):
+        patch.uninstall()
+
+
+def installed(scope: Scope = "server") -> dict[str, bool]:
+    """``{patch name: installed}`` for diagnostics."""
+    return {patch.name: patch.installed for patch in patches(scope)}

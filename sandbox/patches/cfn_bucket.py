@@ -17,7 +17,7 @@ from typing import Any
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 _TARGETS = (
     ("TopicConfigurations", "TopicConfiguration", "Topic"),
@@ -127,24 +127,8 @@ def _build_update(original: classmethod) -> classmethod:
     return classmethod(update_from_cloudformation_json)
 
 
-_PATCHES = (
+PATCH = PatchSet(
+    __name__,
     AttributePatch(FakeBucket, "create_from_cloudformation_json", _build_create),
     AttributePatch(FakeBucket, "update_from_cloudformation_json", _build_update),
 )
-
-
-def install() -> None:
-    """Apply versioning, notifications and CORS of CloudFormation buckets; idempotent."""
-    for patch in _PATCHES:
-        patch.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    for patch in reversed(_PATCHES):
-        patch.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether every part is in place."""
-    return all(patch.installed for patch in _PATCHES)

@@ -12,7 +12,7 @@ from typing import Any
 
 from moto.cloudformation.custom_model import CustomModel
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 def stringify(value: Any) -> Any:
@@ -44,19 +44,4 @@ def _build(original: classmethod) -> classmethod:
     return classmethod(create_from_cloudformation_json)
 
 
-_PATCH = AttributePatch(CustomModel, "create_from_cloudformation_json", _build)
-
-
-def install() -> None:
-    """Stringify properties before the provider Lambda is invoked; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+PATCH = PatchSet(__name__, AttributePatch(CustomModel, "create_from_cloudformation_json", _build))

@@ -11,7 +11,7 @@ from typing import Any
 
 from moto.cloudformation.models import CloudFormationBackend
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 def _stack_ids(backend: CloudFormationBackend, change_set_name: str) -> list[str]:
@@ -39,19 +39,4 @@ def _build(original: Callable[..., Any]) -> Callable[..., Any]:
     return execute_change_set
 
 
-_PATCH = AttributePatch(CloudFormationBackend, "execute_change_set", _build)
-
-
-def install() -> None:
-    """Re-parse the template and rebuild outputs after a change set runs; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+PATCH = PatchSet(__name__, AttributePatch(CloudFormationBackend, "execute_change_set", _build))

@@ -16,7 +16,7 @@ from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 _WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
 _LOCK = threading.RLock()
@@ -32,21 +32,4 @@ def _build(original: Callable[..., Any]) -> Callable[..., Any]:
     return serialized
 
 
-_PATCHES = tuple(AttributePatch(DynamoDBBackend, name, _build) for name in _WRITES)
-
-
-def install() -> None:
-    """Serialize moto's DynamoDB write operations; idempotent."""
-    for patch in _PATCHES:
-        patch.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    for patch in _PATCHES:
-        patch.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return all(patch.installed for patch in _PATCHES)
+PATCH = PatchSet(__name__, *(AttributePatch(DynamoDBBackend, name, _build) for name in _WRITES))

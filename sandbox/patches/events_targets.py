@@ -30,7 +30,7 @@ from moto.events.models import EventPattern, Rule
 from moto.events.utils import EventTemplateParser
 from moto.utilities.arns import parse_arn
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 LOG = logging.getLogger(__name__)
 
@@ -148,24 +148,10 @@ def _build(original: Callable[..., Any]) -> Callable[..., Any]:
     return send_to_targets
 
 
-_PATCH = AttributePatch(Rule, "send_to_targets", _build)
+_SEND = AttributePatch(Rule, "send_to_targets", _build)
+PATCH = PatchSet(__name__, _SEND)
 
 
 def original_send_to_targets() -> Callable[..., Any] | None:
     """moto's own method while the patch is installed (for delivering to its supported targets)."""
-    return _PATCH.original if _PATCH.installed else None
-
-
-def install() -> None:
-    """Deliver to Step Functions and Lambda targets; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's method."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+    return _SEND.original if _SEND.installed else None

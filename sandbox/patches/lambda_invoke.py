@@ -26,7 +26,7 @@ from ..lambda_runtime import failure_log
 from ..lambda_runtime.inprocess import InProcessRunner
 from ..lambda_runtime.invocation import Invocation
 from ..lambda_runtime.subprocess_runner import SubprocessRunner
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 LOG = logging.getLogger(__name__)
 Mode = Literal["subprocess", "inprocess"]
@@ -121,25 +121,11 @@ def _build_invoke(original: Callable[..., Any]) -> Callable[..., Any]:
     return invoke
 
 
-_INVOKE_LAMBDA = AttributePatch(LambdaFunction, "_invoke_lambda", lambda _original: _invoke_lambda)
-_INVOKE = AttributePatch(LambdaFunction, "invoke", _build_invoke)
-
-
-def install(mode: Mode | None = None) -> None:
-    """Run handlers through the runners (and ``Event`` invocations in the background); idempotent."""
-    configure(mode=mode)
-    _INVOKE_LAMBDA.install()
-    _INVOKE.install()
-    failure_log.install()
-
-
-def uninstall() -> None:
-    """Restore moto's Docker-based invocation."""
-    _INVOKE_LAMBDA.uninstall()
-    _INVOKE.uninstall()
-    failure_log.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether handlers run through the runners."""
-    return _INVOKE_LAMBDA.installed and _INVOKE.installed
+#: Handlers run through the runners chosen by :func:`configure`; ``Event`` invocations in the background.
+PATCH = PatchSet(
+    __name__,
+    AttributePatch(LambdaFunction, "_invoke_lambda", lambda _original: _invoke_lambda),
+    AttributePatch(LambdaFunction, "invoke", _build_invoke),
+    on_install=failure_log.install,
+    on_uninstall=failure_log.uninstall,
+)

@@ -21,7 +21,7 @@ from typing import Any, cast
 import moto.s3.notifications as s3_notifications
 from moto.core.utils import unix_time
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 LOG = logging.getLogger(__name__)
 _sequencer = itertools.count(0x617F08299329D189)
@@ -79,21 +79,9 @@ def _send_event_bridge_message(account_id: str, bucket: Any, event_name: str, ke
         LOG.exception("S3 EventBridge notification for %s failed", bucket.name)
 
 
-_PATCH = AttributePatch(
-    s3_notifications, "_send_event_bridge_message", lambda _original: _send_event_bridge_message
+PATCH = PatchSet(
+    __name__,
+    AttributePatch(
+        s3_notifications, "_send_event_bridge_message", lambda _original: _send_event_bridge_message
+    ),
 )
-
-
-def install() -> None:
-    """Send AWS-shaped S3 events; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's event shape."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed

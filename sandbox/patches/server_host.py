@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import moto.settings as moto_settings
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 _HOST = "http://localhost"
 
@@ -21,19 +21,6 @@ def moto_server_host() -> str:
     return _HOST
 
 
-_PATCH = AttributePatch(moto_settings, "moto_server_host", lambda _original: moto_server_host)
-
-
-def install() -> None:
-    """Replace ``moto.settings.moto_server_host``; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's Docker host name."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+PATCH = PatchSet(
+    __name__, AttributePatch(moto_settings, "moto_server_host", lambda _original: moto_server_host)
+)

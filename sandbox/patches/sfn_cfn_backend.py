@@ -8,33 +8,14 @@ execution is on, reads ``stepfunctions_parser_backends``: a deployed state machi
 
 from __future__ import annotations
 
-from typing import Any
-
 import moto.stepfunctions.models as sfn_models
 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 # Only the name CloudFormation uses is repointed: ``moto.stepfunctions.stepfunctions_backends`` (the
 # package attribute) must stay, because the server builds its URL map from that BackendDict's module.
-_PATCHES = [
-    AttributePatch(sfn_models, "stepfunctions_backends", lambda _original: stepfunctions_parser_backends)
-]
-
-
-def install() -> None:
-    """Point CloudFormation's ``stepfunctions_backends`` at the parser backends; idempotent."""
-    for patch in _PATCHES:
-        patch.install()
-
-
-def uninstall() -> None:
-    """Restore moto's separate non-executing store."""
-    for patch in _PATCHES:
-        patch.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether CloudFormation and the API share the parser backends."""
-    backends: Any = sfn_models.stepfunctions_backends
-    return backends is stepfunctions_parser_backends
+PATCH = PatchSet(
+    __name__,
+    AttributePatch(sfn_models, "stepfunctions_backends", lambda _original: stepfunctions_parser_backends),
+)

@@ -8,33 +8,15 @@ executing parser backend in server mode and survives ``/moto-api/reset``.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from moto.core.config import default_user_config as _default_user_config
+from moto.core.config import default_user_config
 
-# moto types the config as a TypedDict; the patch only reads and replaces one entry.
-default_user_config = cast(dict[str, Any], _default_user_config)
-
-_previous: dict[str, Any] | None = None
-_KEY = "stepfunctions"
+from ._base import ItemPatch, PatchSet
 
 
-def install() -> None:
-    """Enable execution; idempotent. Remembers the previous setting for :func:`uninstall`."""
-    global _previous
-    if _previous is None:
-        _previous = dict(default_user_config.get(_KEY, {}))
-    default_user_config[_KEY] = {**_previous, "execute_state_machine": True}
+def _executing(original: dict[str, Any] | None) -> dict[str, Any]:
+    return {**(original or {}), "execute_state_machine": True}
 
 
-def uninstall() -> None:
-    """Restore the setting found by the first :func:`install`."""
-    global _previous
-    if _previous is not None:
-        default_user_config[_KEY] = _previous
-        _previous = None
-
-
-def is_installed() -> bool:
-    """Whether executions currently run."""
-    return bool(default_user_config.get(_KEY, {}).get("execute_state_machine"))
+PATCH = PatchSet(__name__, ItemPatch(default_user_config, "stepfunctions", _executing, must_exist=False))

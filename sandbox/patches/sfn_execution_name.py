@@ -13,7 +13,7 @@ from typing import Any
 
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 def _build(original: Callable[..., Any]) -> Callable[..., Any]:
@@ -30,19 +30,4 @@ def _build(original: Callable[..., Any]) -> Callable[..., Any]:
     return start_execution
 
 
-_PATCH = AttributePatch(StepFunctionsParserBackend, "start_execution", _build)
-
-
-def install() -> None:
-    """Replace a missing or empty execution name with a UUID; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+PATCH = PatchSet(__name__, AttributePatch(StepFunctionsParserBackend, "start_execution", _build))

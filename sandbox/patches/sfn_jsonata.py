@@ -14,7 +14,7 @@ from typing import Any
 
 import moto.stepfunctions.parser.asl.jsonata.jsonata as moto_jsonata
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 def available() -> bool:
@@ -34,20 +34,7 @@ def evaluate(expression: str) -> Any:
     return None if result is None else json.loads(json.dumps(result))
 
 
-_PATCH = AttributePatch(moto_jsonata, "_eval_jsonata", lambda _original: evaluate)
-
-
-def install() -> None:
-    """Plug jsonata-python in; a no-op (JSONata stays unsupported) when it is not installed."""
-    if available():
-        _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's empty hole."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether JSONata expressions are evaluated."""
-    return _PATCH.installed
+#: Skipped (JSONata stays unsupported) when jsonata-python is not installed.
+PATCH = PatchSet(
+    __name__, AttributePatch(moto_jsonata, "_eval_jsonata", lambda _original: evaluate), enabled=available
+)

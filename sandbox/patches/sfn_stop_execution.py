@@ -15,7 +15,7 @@ from moto.stepfunctions.parser.asl.eval.environment import Environment
 from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 from moto.stepfunctions.parser.backend.execution import Execution
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 def _build(original: Any) -> Any:
@@ -38,24 +38,8 @@ def _build_stop(original: Any) -> Any:
     return stop
 
 
-_PATCHES = (
+PATCH = PatchSet(
+    __name__,
     AttributePatch(Environment, "set_error", _build),
     AttributePatch(Execution, "stop", _build_stop),
 )
-
-
-def install() -> None:
-    """Make a stop prompt and final; idempotent."""
-    for patch in _PATCHES:
-        patch.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    for patch in _PATCHES:
-        patch.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return all(patch.installed for patch in _PATCHES)

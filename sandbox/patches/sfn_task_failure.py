@@ -13,7 +13,7 @@ from moto.core.responses import EmptyResult
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 from moto.stepfunctions.responses import StepFunctionResponse
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 def _build(_original: Any) -> Any:
@@ -29,19 +29,4 @@ def _build(_original: Any) -> Any:
     return send_task_failure
 
 
-_PATCH = AttributePatch(StepFunctionResponse, "send_task_failure", _build)
-
-
-def install() -> None:
-    """Pass ``cause`` through to the backend; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+PATCH = PatchSet(__name__, AttributePatch(StepFunctionResponse, "send_task_failure", _build))

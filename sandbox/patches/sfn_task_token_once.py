@@ -15,7 +15,7 @@ from typing import Any
 from moto.core.exceptions import AWSError
 from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackPoolManager
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 
 class TaskTimedOut(AWSError):
@@ -36,19 +36,4 @@ def _build(original: Any) -> Any:
     return notify
 
 
-_PATCH = AttributePatch(CallbackPoolManager, "notify", _build)
-
-
-def install() -> None:
-    """Refuse a second callback for one token; idempotent."""
-    _PATCH.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    _PATCH.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether the patch is in place."""
-    return _PATCH.installed
+PATCH = PatchSet(__name__, AttributePatch(CallbackPoolManager, "notify", _build))

@@ -19,7 +19,7 @@ from typing import Any
 import moto.stepfunctions.parser.asl.component.common.retry.retrier_decl as retrier_decl
 from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
 
-from ._base import AttributePatch
+from ._base import AttributePatch, PatchSet
 
 #: Environment variable read when no scale was set in-process.
 TIME_SCALE_ENV = "SANDBOX_TIME_SCALE"
@@ -71,25 +71,10 @@ class _ScaledTime:
         return getattr(self._real, name)
 
 
-_WAIT = AttributePatch(WaitFunction, "_wait_interval", lambda _original: _wait_interval)
-_RETRY = AttributePatch(retrier_decl, "time", lambda _original: _ScaledTime(time))
-
-
-def install(scale: float | None = None) -> None:
-    """Scale ``Wait`` and ``Retry`` sleeps; ``scale`` (if given) becomes the in-process setting."""
-    if scale is not None:
-        set_time_scale(scale)
-    _WAIT.install()
-    _RETRY.install()
-
-
-def uninstall() -> None:
-    """Restore real sleeps and forget the in-process scale."""
-    _WAIT.uninstall()
-    _RETRY.uninstall()
-    set_time_scale(None)
-
-
-def is_installed() -> bool:
-    """Whether both sleeps are scaled."""
-    return _WAIT.installed and _RETRY.installed
+#: Scales ``Wait`` and ``Retry`` sleeps by :func:`time_scale`; uninstalling forgets the in-process scale.
+PATCH = PatchSet(
+    __name__,
+    AttributePatch(WaitFunction, "_wait_interval", lambda _original: _wait_interval),
+    AttributePatch(retrier_decl, "time", lambda _original: _ScaledTime(time)),
+    on_uninstall=lambda: set_time_scale(None),
+)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from e2e_harness import Harness
 
-from sandbox.demo_synth import ensure_assembly
+from demo.synth import ensure_assembly
 from sandbox.deploy import deploy
 from sandbox.server import Sandbox
 from sandbox.settings import SandboxSettings

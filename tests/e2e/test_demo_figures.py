@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from sandbox.demo_checks import blog_checks, pipeline_checks
-from sandbox.demo_dataset import HEIGHT, WIDTH, bird_png, plan_halves
-from sandbox.demo_figures import deltas, demo_job, to_json
+from demo.checks import blog_checks, pipeline_checks
+from demo.dataset import HEIGHT, WIDTH, bird_png, plan_halves
+from demo.figures import deltas, demo_job, to_json
 
 PRICE = {"Dollars": 0, "Cents": 3, "TenthFractionsOfACent": 6}  # $0.036, the birds chain's task price
 MODEL = "arn:aws:sagemaker:us-east-1:123456789012:model/"

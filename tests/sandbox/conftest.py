@@ -47,17 +47,17 @@ def _aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def sfn_aws() -> Iterator[None]:
     """moto with Step Functions execution on, unnamed executions named, sleeps off, in-process Lambda."""
-    sfn_time.install(0.0)
-    sfn_execution_name.install()
-    lambda_invoke.install("inprocess")
-    events_targets.install()
+    sfn_time.set_time_scale(0.0)
+    lambda_invoke.configure(mode="inprocess")
+    for module in (sfn_time, sfn_execution_name, lambda_invoke, events_targets):
+        module.PATCH.install()
     try:
         with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
             yield
     finally:
         lambda_invoke.registry.clear()
         for module in (events_targets, lambda_invoke, sfn_execution_name, sfn_time):
-            module.uninstall()
+            module.PATCH.uninstall()
         lambda_invoke.configure(mode="subprocess")
 
 
@@ -67,14 +67,14 @@ def gt_aws() -> Iterator[SimClock]:
     gt.install()
     clock = SimClock(None)
     gt.configure(clock=clock, seed=0)
-    events_targets.install()
+    events_targets.PATCH.install()
     try:
         with mock_aws():
             for bucket in ("input-bucket", "output-bucket"):
                 boto3.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
             yield clock
     finally:
-        events_targets.uninstall()
+        events_targets.PATCH.uninstall()
         gt.uninstall()
         gt.reset_config()
 

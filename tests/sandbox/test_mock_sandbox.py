@@ -67,7 +67,7 @@ def test_a_workflow_with_a_labeling_job_and_its_event_runs_in_process(make_input
         _wait(lambda: sfn.describe_execution(executionArn=execution)["status"] != "RUNNING")
         result = sfn.describe_execution(executionArn=execution)
         assert result["status"] == "SUCCEEDED" and json.loads(result["output"]) == {"status": "Completed"}
-    assert not lambda_invoke.is_installed()
+    assert not lambda_invoke.PATCH.installed
 
 
 def _function(name: str) -> str:

@@ -36,7 +36,7 @@ def _physical(stack: str, logical: str) -> str:
 
 
 def test_cfn_state_machines_land_in_the_executing_backend(sfn_aws):
-    sfn_cfn_backend.install()
+    sfn_cfn_backend.PATCH.install()
     try:
         definition = json.dumps(
             {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": "ran", "End": True}}}
@@ -61,11 +61,11 @@ def test_cfn_state_machines_land_in_the_executing_backend(sfn_aws):
             time.sleep(0.05)
         assert result["status"] == "SUCCEEDED"
     finally:
-        sfn_cfn_backend.uninstall()
+        sfn_cfn_backend.PATCH.uninstall()
 
 
 def test_custom_resource_properties_arrive_as_strings(sfn_aws):
-    cfn_custom_resource.install()
+    cfn_custom_resource.PATCH.install()
     try:
         received: list[dict] = []
         arrived = threading.Event()
@@ -102,11 +102,11 @@ def test_custom_resource_properties_arrive_as_strings(sfn_aws):
         assert properties["Managed"] == "true" and properties["Count"] == "3"
         assert properties["Nested"] == {"Flag": "false"} and properties["Items"] == ["1", "true", "x"]
     finally:
-        cfn_custom_resource.uninstall()
+        cfn_custom_resource.PATCH.uninstall()
 
 
 def test_outputs_exist_after_executing_a_change_set(sfn_aws):
-    cfn_outputs.install()
+    cfn_outputs.PATCH.install()
     try:
         cfn = boto3.client("cloudformation", region_name=REGION)
         template = {
@@ -122,15 +122,15 @@ def test_outputs_exist_after_executing_a_change_set(sfn_aws):
             "cs-bucket"
         )
     finally:
-        cfn_outputs.uninstall()
+        cfn_outputs.PATCH.uninstall()
 
 
 def test_callback_host_is_the_local_server():
-    server_host.install()
+    server_host.PATCH.install()
     try:
         assert moto.settings.moto_server_host() == "http://localhost"
     finally:
-        server_host.uninstall()
+        server_host.PATCH.uninstall()
     assert moto.settings.moto_server_host() != "http://localhost"
 
 
@@ -138,8 +138,8 @@ def test_patches_are_idempotent_and_reversible():
     from moto.awslambda.models import LambdaFunction
 
     original = LambdaFunction._invoke_lambda
-    lambda_invoke.install()
-    lambda_invoke.install()
+    lambda_invoke.PATCH.install()
+    lambda_invoke.PATCH.install()
     assert LambdaFunction._invoke_lambda is not original
-    lambda_invoke.uninstall()
+    lambda_invoke.PATCH.uninstall()
     assert LambdaFunction._invoke_lambda is original

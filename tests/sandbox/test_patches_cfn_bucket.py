@@ -41,11 +41,11 @@ def _bucket(stack: str) -> str:
 
 @pytest.fixture
 def cloudformation(sfn_aws):
-    cfn_bucket.install()
+    cfn_bucket.PATCH.install()
     try:
         yield boto3.client("cloudformation", region_name=REGION)
     finally:
-        cfn_bucket.uninstall()
+        cfn_bucket.PATCH.uninstall()
 
 
 def test_cfn_buckets_get_versioning_and_eventbridge_notifications(cloudformation):
@@ -153,8 +153,8 @@ def test_the_patch_is_idempotent_and_reversible():
     from moto.s3.models import FakeBucket
 
     original = FakeBucket.update_from_cloudformation_json
-    cfn_bucket.install()
-    cfn_bucket.install()
-    assert cfn_bucket.is_installed() and FakeBucket.update_from_cloudformation_json != original
-    cfn_bucket.uninstall()
-    assert not cfn_bucket.is_installed() and FakeBucket.update_from_cloudformation_json == original
+    cfn_bucket.PATCH.install()
+    cfn_bucket.PATCH.install()
+    assert cfn_bucket.PATCH.installed and FakeBucket.update_from_cloudformation_json != original
+    cfn_bucket.PATCH.uninstall()
+    assert not cfn_bucket.PATCH.installed and FakeBucket.update_from_cloudformation_json == original

@@ -80,7 +80,7 @@ def _template(value: str, result: str, env: dict[str, str], parameter: str = "/a
 @pytest.fixture
 def cfn(sfn_aws) -> Iterator[object]:
     for module in (sfn_cfn_backend, cfn_outputs, cfn_change_sets):
-        module.install()
+        module.PATCH.install()
     boto3.client("ssm", region_name=REGION).put_parameter(Name=VERSION_PARAMETER, Value="30", Type="String")
     s3 = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="assets")
@@ -89,7 +89,7 @@ def cfn(sfn_aws) -> Iterator[object]:
         yield boto3.client("cloudformation", region_name=REGION)
     finally:
         for module in (cfn_change_sets, cfn_outputs, sfn_cfn_backend):
-            module.uninstall()
+            module.PATCH.uninstall()
 
 
 def _deploy(cfn, stack: str, template: dict, change_set_type: str, **kwargs) -> dict:
@@ -186,8 +186,8 @@ def test_the_patch_is_idempotent_and_reversible():
     from moto.cloudformation.responses import CloudFormationResponse
 
     original = CloudFormationResponse.describe_change_set
-    cfn_change_sets.install()
-    cfn_change_sets.install()
-    assert cfn_change_sets.is_installed() and CloudFormationResponse.describe_change_set is not original
-    cfn_change_sets.uninstall()
-    assert not cfn_change_sets.is_installed() and CloudFormationResponse.describe_change_set is original
+    cfn_change_sets.PATCH.install()
+    cfn_change_sets.PATCH.install()
+    assert cfn_change_sets.PATCH.installed and CloudFormationResponse.describe_change_set is not original
+    cfn_change_sets.PATCH.uninstall()
+    assert not cfn_change_sets.PATCH.installed and CloudFormationResponse.describe_change_set is original

@@ -25,18 +25,18 @@ def _table(client) -> None:
 
 def test_wraps_every_write_operation_and_uninstalls_cleanly():
     # GIVEN the patch installed  WHEN inspecting moto's backend  THEN every write is the serialized one
-    dynamodb_atomic.install()
+    dynamodb_atomic.PATCH.install()
     try:
         for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
             assert getattr(getattr(DynamoDBBackend, name), "__sandbox_patch__", False), name
     finally:
-        dynamodb_atomic.uninstall()
+        dynamodb_atomic.PATCH.uninstall()
     # AND uninstalling restores moto's own methods
     assert not getattr(DynamoDBBackend.put_item, "__sandbox_patch__", False)
 
 
 def test_concurrent_conditional_writes_behave_as_in_dynamodb():
-    dynamodb_atomic.install()
+    dynamodb_atomic.PATCH.install()
     try:
         with mock_aws():
             client = boto3.client("dynamodb", region_name="us-east-1")
@@ -69,7 +69,7 @@ def test_concurrent_conditional_writes_behave_as_in_dynamodb():
                 claims = list(pool.map(claim, range(THREADS)))
                 sequences = list(pool.map(reserve, range(THREADS)))
     finally:
-        dynamodb_atomic.uninstall()
+        dynamodb_atomic.PATCH.uninstall()
     # THEN exactly one claim won and every sequence number is unique, as DynamoDB guarantees
     assert claims.count(True) == 1
     assert sorted(sequences) == list(range(1, THREADS + 1))

@@ -81,7 +81,7 @@ class TestEventBridgeTargets:
 
 @pytest.fixture
 def s3_to_queue(sfn_aws):
-    s3_events.install()
+    s3_events.PATCH.install()
     sqs, events, s3 = (boto3.client(s, region_name=REGION) for s in ("sqs", "events", "s3"))
     url = sqs.create_queue(QueueName="uploads")["QueueUrl"]
     queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -103,7 +103,7 @@ def s3_to_queue(sfn_aws):
             for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
         ],
     )
-    s3_events.uninstall()
+    s3_events.PATCH.uninstall()
 
 
 def test_s3_object_created_events_have_the_aws_shape(s3_to_queue):

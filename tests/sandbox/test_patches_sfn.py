@@ -45,16 +45,16 @@ def _run(
 def test_execution_switch_turns_execution_on_and_off():
     # GIVEN moto's default (no execution) WHEN the patch is installed THEN the process-wide switch is on
     assert not default_user_config["stepfunctions"]["execute_state_machine"]
-    sfn_execution.install()
+    sfn_execution.PATCH.install()
     try:
-        assert sfn_execution.is_installed()
+        assert sfn_execution.PATCH.installed
         with mock_aws():  # no per-mock config needed any more
             result = _run(
                 {"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": {"ok": True}, "End": True}}}
             )
         assert result["status"] == "SUCCEEDED" and json.loads(result["output"]) == {"ok": True}
     finally:
-        sfn_execution.uninstall()
+        sfn_execution.PATCH.uninstall()
     assert not default_user_config["stepfunctions"]["execute_state_machine"]
 
 
@@ -123,7 +123,7 @@ def test_wait_is_scaled_not_skipped(sfn_aws):
 
 
 def test_send_task_failure_keeps_the_cause(sfn_aws):
-    sfn_task_failure.install()
+    sfn_task_failure.PATCH.install()
     try:
         sqs = boto3.client("sqs", region_name=REGION)
         url = sqs.create_queue(QueueName="tokens")["QueueUrl"]
@@ -159,11 +159,11 @@ def test_send_task_failure_keeps_the_cause(sfn_aws):
             "Cause": "workers quit",
         }
     finally:
-        sfn_task_failure.uninstall()
+        sfn_task_failure.PATCH.uninstall()
 
 
 def test_a_task_token_answers_once(sfn_aws):
-    sfn_task_token_once.install()
+    sfn_task_token_once.PATCH.install()
     try:
         # GIVEN an execution waiting on a task token, then on a second one
         sqs = boto3.client("sqs", region_name=REGION)
@@ -200,11 +200,11 @@ def test_a_task_token_answers_once(sfn_aws):
         assert json.loads(result["output"]) == {}
         assert result["status"] == "SUCCEEDED"
     finally:
-        sfn_task_token_once.uninstall()
+        sfn_task_token_once.PATCH.uninstall()
 
 
 def test_jsonata_states_and_variables_evaluate(sfn_aws):
-    sfn_jsonata.install()
+    sfn_jsonata.PATCH.install()
     try:
         definition = {
             "QueryLanguage": "JSONata",
@@ -222,7 +222,7 @@ def test_jsonata_states_and_variables_evaluate(sfn_aws):
         assert result["status"] == "SUCCEEDED", result
         assert json.loads(result["output"]) == {"total": 6, "big": True}
     finally:
-        sfn_jsonata.uninstall()
+        sfn_jsonata.PATCH.uninstall()
 
 
 def _create_function(name: str, **kwargs) -> str:
@@ -239,7 +239,7 @@ def _create_function(name: str, **kwargs) -> str:
 
 
 def test_stopping_an_execution_that_waits_for_a_callback_aborts_it(sfn_aws):
-    sfn_stop_execution.install()
+    sfn_stop_execution.PATCH.install()
     try:
         # GIVEN an execution waiting for a task token, with a Catch on its task
         sqs = boto3.client("sqs", region_name=REGION)
@@ -279,4 +279,4 @@ def test_stopping_an_execution_that_waits_for_a_callback_aborts_it(sfn_aws):
         entered = [e["stateEnteredEventDetails"]["name"] for e in events if "stateEnteredEventDetails" in e]
         assert "Caught" not in entered
     finally:
-        sfn_stop_execution.uninstall()
+        sfn_stop_execution.PATCH.uninstall()

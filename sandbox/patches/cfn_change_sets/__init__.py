@@ -33,13 +33,14 @@ from moto.awslambda.models import LambdaFunction
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.ssm.models import Parameter
 
-from .._base import AttributePatch
+from .._base import AttributePatch, PatchSet
 from .create import create_change_set
 from .execute import execute_change_set
 from .lookup import delete_change_set, describe_change_set, list_change_sets
 from .resource_updates import build_function_update, build_parameter_update, build_parse_and_update
 
-_PATCHES = [
+PATCH = PatchSet(
+    __name__,
     AttributePatch(CloudFormationResponse, "create_change_set", lambda _original: create_change_set),
     AttributePatch(CloudFormationResponse, "describe_change_set", lambda _original: describe_change_set),
     AttributePatch(CloudFormationResponse, "delete_change_set", lambda _original: delete_change_set),
@@ -48,21 +49,4 @@ _PATCHES = [
     AttributePatch(cfn_parsing, "parse_and_update_resource", build_parse_and_update),
     AttributePatch(Parameter, "update_from_cloudformation_json", build_parameter_update),
     AttributePatch(LambdaFunction, "update_from_cloudformation_json", build_function_update),
-]
-
-
-def install() -> None:
-    """Stack-scoped change sets and a working ``UPDATE`` execution; idempotent."""
-    for patch in _PATCHES:
-        patch.install()
-
-
-def uninstall() -> None:
-    """Restore moto's behaviour."""
-    for patch in reversed(_PATCHES):
-        patch.uninstall()
-
-
-def is_installed() -> bool:
-    """Whether every part is in place."""
-    return all(patch.installed for patch in _PATCHES)
+)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
-import types
 
 import pytest
 from cli_fixtures import Moto, Run
@@ -47,35 +47,31 @@ def test_fails_with_exit_3_without_a_region(monkeypatch: pytest.MonkeyPatch, mot
     assert "no AWS region" in result.stderr
 
 
-def test_demo_fails_with_exit_3_when_the_demo_module_is_missing(
+def test_demo_fails_with_exit_3_when_the_demo_package_is_missing(
     run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN an environment without the demo module
-    monkeypatch.setattr(demo_command, "DEMO_MODULE", "sandbox.no_such_demo")
-    # WHEN the demo is run THEN it exits 3 and names the module
+    # GIVEN an environment without the demo package
+    monkeypatch.setattr(demo_command, "DEMO_MODULE", "labelchain_no_such_demo")
+    # WHEN the demo is run THEN it exits 3 and names the package
     result = run("demo")
     assert result.exit_code == 3
-    assert "sandbox.no_such_demo" in result.stderr
+    assert "labelchain_no_such_demo" in result.stderr
 
 
-@pytest.mark.parametrize(("returned", "exit_code"), [(0, 0), (None, 0), (4, 1)])
-def test_demo_runs_the_sandbox_demo_with_its_own_arguments(
-    run: Run, monkeypatch: pytest.MonkeyPatch, returned: int | None, exit_code: int
+@pytest.mark.parametrize(("returned", "exit_code"), [(0, 0), (4, 1)])
+def test_demo_runs_the_demo_package_with_its_own_arguments(
+    run: Run, monkeypatch: pytest.MonkeyPatch, returned: int, exit_code: int
 ) -> None:
-    # GIVEN a demo module whose main records its arguments and returns ``returned``
+    # GIVEN a child process that records its command line and ends with ``returned``
     calls: list[list[str]] = []
 
-    def main(argv: list[str] | None = None) -> int | None:
-        calls.append(list(argv or []))
-        return returned
+    def fake_run(args: list[str], **_kwargs: object) -> subprocess.CompletedProcess[bytes]:
+        calls.append(list(args))
+        return subprocess.CompletedProcess(args, returned)
 
-    module = types.ModuleType("labelchain_test_demo")
-    module.main = main  # type: ignore[attr-defined]
-    module.__spec__ = types.SimpleNamespace(name="labelchain_test_demo")  # type: ignore[assignment]
-    monkeypatch.setitem(sys.modules, "labelchain_test_demo", module)
-    monkeypatch.setattr(demo_command, "DEMO_MODULE", "labelchain_test_demo")
+    monkeypatch.setattr(demo_command.subprocess, "run", fake_run)
     # WHEN the demo is run with an argument of its own
     result = run("demo", "--fast")
-    # THEN the demo's main got it, and its return code decides the exit code
-    assert calls == [["--fast"]]
+    # THEN ``python -m demo`` got it (the CLI never imports the demo), and its exit code decides the CLI's
+    assert calls == [[sys.executable, "-m", "demo", "--fast"]]
     assert result.exit_code == exit_code

@@ -15,8 +15,8 @@ from labelchain_cli.chain_records import ChainRecords
 from labelchain_cli.commands.report import load_report_data, write_report
 from labelchain_cli.rows import model_name
 
-from .demo_checks import Check
-from .demo_figures import BLOG, Deltas, DemoJob
+from .checks import Check
+from .figures import BLOG, Deltas, DemoJob
 
 #: The report chart to look at first: warm vs control, side by side.
 SHOWCASE_PNG = "warm-vs-control.png"

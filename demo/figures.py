@@ -1,5 +1,5 @@
 """The demo's numbers (pure): the three blog jobs out of the pipeline's own job records, priced twice and
-compared warm vs control (ground-truth.md §9.3); :mod:`sandbox.demo_checks` checks them against the blog.
+compared warm vs control (ground-truth.md §9.3); :mod:`demo.checks` checks them against the blog.
 
 Two prices per job:
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .demo_figures import BLOG, DemoJob
+from .figures import BLOG, DemoJob
 
 #: Tolerances of the check against the blog: machine-labeled share (points) and notebook cost (relative).
 MACHINE_POINTS_TOLERANCE = 5.0

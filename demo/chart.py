@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .demo_figures import BLOG, DemoJob
+from .figures import BLOG, DemoJob
 
 COLORS = {"job1": "#4c72b0", "job2": "#dd8452", "control": "#8c8c8c"}
 BLOG_COLOR = "#d9d9d9"

@@ -19,8 +19,11 @@ from labelchain_cli.aws import Aws, AwsOptions
 from labelchain_cli.chain_records import ChainRecords
 from labelchain_cli.commands.start import console_input, execution_name
 from labelchain_cli.job_watch import JobWatcher
+from sandbox.deploy import DeployResult, deploy
+from sandbox.groundtruth.config import BLOG_SECOND_HALF_DIFFICULTY
+from sandbox.server import Sandbox
 
-from .demo_dataset import (
+from .dataset import (
     DATASET_PREFIX,
     UPLOAD_THREADS,
     Half,
@@ -29,13 +32,10 @@ from .demo_dataset import (
     upload_images,
     upload_in_background,
 )
-from .demo_figures import DemoJob, demo_job
-from .demo_output import write_chain_report
-from .demo_progress import Background, ExecutionFollower, Followed
-from .demo_synth import synthesize
-from .deploy import DeployResult, deploy
-from .groundtruth.config import BLOG_SECOND_HALF_DIFFICULTY
-from .server import Sandbox
+from .figures import DemoJob, demo_job
+from .output import write_chain_report
+from .progress import Background, ExecutionFollower, Followed
+from .synth import synthesize
 
 #: Real seconds a batch may take before the demo gives up (a job takes about 9 simulated hours).
 BATCH_TIMEOUT_SECONDS = 300.0

@@ -1,4 +1,4 @@
-"""The offline demo (``make demo`` / ``labelchain demo`` / ``python -m sandbox.demo``): the AWS blog's
+"""The offline demo (``make demo`` / ``labelchain demo`` / ``python -m demo``): the AWS blog's
 warm-start experiment replayed through the deployed pipeline in the local sandbox.
 
 1. Start the sandbox (seeded) and deploy the synthesized ``cdk.out``.
@@ -25,11 +25,11 @@ from rich.console import Console
 
 from labelchain_cli.output import console as cli_console
 
-from .demo_chart import draw_summary
-from .demo_checks import Check, blog_checks, pipeline_checks
-from .demo_figures import deltas, to_json
-from .demo_output import SHOWCASE_PNG, show, write_result
-from .demo_run import DemoRun
+from .chart import draw_summary
+from .checks import Check, blog_checks, pipeline_checks
+from .figures import deltas, to_json
+from .output import SHOWCASE_PNG, show, write_result
+from .run import DemoRun
 
 DEFAULT_OUT = Path("demo-output")
 SUMMARY_PNG = "demo-summary.png"
@@ -67,8 +67,8 @@ def _seed_moto(endpoint_url: str, seed: int) -> None:
 
 def run(args: argparse.Namespace, console: Console, result: dict[str, Any]) -> list[Check]:
     """Everything between the sandbox start and the verdict; fills ``result`` as it goes."""
-    from .server import Sandbox
-    from .settings import SandboxSettings
+    from sandbox.server import Sandbox
+    from sandbox.settings import SandboxSettings
 
     settings = SandboxSettings(
         ms_per_simulated_hour=args.ms_per_sim_hour,
@@ -138,7 +138,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     verdict = "[bold green]demo passed[/]" if ok else "[bold red]demo FAILED[/]"
     console.print(f"{verdict} in {result['wallSeconds']:.1f} s wall time ({json.dumps(result['timings'])})")
     return 0 if ok else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from .demo_progress import Background
+from .progress import Background
 
 WIDTH, HEIGHT = 32, 24
 HALF_SIZE = 1250
