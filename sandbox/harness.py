@@ -193,6 +193,20 @@ class Deployed:
         assert "FunctionError" not in response, payload
         return payload
 
+    def wait_until_settled(self, *, hours_per_step: float = 0.5, timeout: float = 60.0) -> None:
+        """Advance simulated time until :meth:`assert_settled` holds (the scheduled monitor runs in the
+        background, at most every few real seconds, so its work lands a moment after an ``advance``)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.assert_settled()
+                return
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+            self.box.advance(hours=hours_per_step)
+            time.sleep(0.2)
+
     def assert_settled(self) -> None:
         """Nothing left running: no RUNNING execution and no labeling job still in progress."""
         running = [e["executionArn"] for e in self.executions() if e["status"] == "RUNNING"]

@@ -88,8 +88,8 @@ def test_a_start_that_keeps_dying_fails_and_stops_the_job_it_created(
     assert run["status"] == "FAILED" and run["error"] == "Sandbox.Timedout", run
     assert deployed.failure_of(run)["error"] == "Sandbox.Timedout"
     [labeling_job] = deployed.labeling_jobs()
-    deployed.box.advance(hours=1)  # Stopping -> Stopped takes a few simulated minutes; the monitor runs
-    deployed.assert_settled()
+    # Stopping -> Stopped takes a few simulated minutes; then the scheduled monitor records it
+    deployed.wait_until_settled()
     assert deployed.labeling_jobs()[0]["LabelingJobStatus"] == "Stopped"
     # AND the record says what Ground Truth says (STOPPED), with the execution's error beside it
     [job] = deployed.jobs()
