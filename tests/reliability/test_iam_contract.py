@@ -70,9 +70,9 @@ UNEXERCISED = {
     ("record_failure", "s3:GetObject"): "a failed execution whose job had completed",
     ("record_failure", "sagemaker:StopLabelingJob"): "a failed execution whose job still runs",
 }
-#: Grants a concurrent settler may use first: the scheduled Monitor fires in the same simulated moment as the
-#: job's end event and, finding the task no longer waiting, settles and notifies before RecordJob does (whoever
-#: settles publishes, exactly once; the test checks that instead).
+#: Grants a concurrent settler may use first: the scheduled Monitor fires in the same simulated moment as
+#: the job's end event and, finding the task no longer waiting, settles and notifies before RecordJob does
+#: (whoever settles publishes, exactly once; the test checks that instead).
 RACED = {("record", "sns:Publish"): "the Monitor settled every job before RecordJob could"}
 
 
