@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from labelchain_fn.core.cost import estimate_cost
-from labelchain_fn.core.record_keys import from_dynamo
+from labelchain_fn.core.items import JobRecord
 
 from labelchain_cli.rows import camel_case
 
@@ -78,9 +78,9 @@ def _task_price(request: Mapping[str, Any]) -> Decimal:
 
 def demo_job(key: str, item: Mapping[str, Any]) -> DemoJob:
     """A :class:`DemoJob` from a JOB item of the table (as stored: Decimals, ``request`` as JSON text)."""
-    job = from_dynamo(dict(item))
-    request = json.loads(job["request"])
-    counters = job.get("counters") or {}
+    job = JobRecord.from_item(item)
+    request = json.loads(str(job.request))
+    counters = job.counters or {}
     human, machine = int(counters.get("HumanLabeled", 0)), int(counters.get("MachineLabeled", 0))
     workers = int(request["HumanTaskConfig"]["NumberOfHumanWorkersPerDataObject"])
     price = _task_price(request)
@@ -97,21 +97,21 @@ def demo_job(key: str, item: Mapping[str, Any]) -> DemoJob:
 
     return DemoJob(
         key=key,
-        labeling_job_name=str(job["labelingJobName"]),
-        sequence=int(job["sequence"]),
-        role=str(job.get("role", "main")),
-        status=str(job.get("status")),
+        labeling_job_name=job.labeling_job_name,
+        sequence=int(job.sequence or 0),
+        role=str(job.role or "main"),
+        status=str(job.status),
         human=human,
         machine=machine,
-        machine_percent=float(job.get("machinePercent") or 0),
+        machine_percent=float(job.machine_percent or 0),
         workers=workers,
         task_price_usd=float(price),
         notebook_usd=cost(NOTEBOOK_WORKERS),
         corrected_usd=cost(workers),
-        recorded_usd=float((job.get("cost") or {}).get("totalUsd") or 0),
-        elapsed_hours=float(job.get("elapsedSeconds") or 0) / 3600,
-        initial_model_arn=(job.get("warmStart") or {}).get("initialModelArn"),
-        final_model_arn=job.get("finalModelArn"),
+        recorded_usd=float((job.cost.total_usd if job.cost else None) or 0),
+        elapsed_hours=float(job.elapsed_seconds or 0) / 3600,
+        initial_model_arn=job.initial_model_arn,
+        final_model_arn=job.final_model_arn,
     )
 
 

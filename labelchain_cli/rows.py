@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from labelchain_fn.core.cost import machine_percent
-from labelchain_fn.core.records import from_dynamo
+from labelchain_fn.core.items import Cost, JobRecord, Snapshot, WarmStartItem
 from labelchain_fn.core.times import seconds_between
 
 _MODEL_MARKER = ":model/"
@@ -76,38 +76,36 @@ def job_row(
         (the job item gets its counters only when the job is recorded).
     now : default ``None``; ISO time used for the elapsed time of a job that has not been recorded.
     """
-    job = from_dynamo(dict(item))
-    counters = (
-        job.get("counters") or (from_dynamo(dict(snapshot)).get("counters") if snapshot else None) or {}
-    )
+    job = JobRecord.from_item(item)
+    counters = job.counters or (Snapshot.from_item(snapshot).counters if snapshot else None) or {}
     human, machine = int(counters.get("HumanLabeled", 0)), int(counters.get("MachineLabeled", 0))
-    percent = job.get("machinePercent")
+    percent = job.machine_percent
     if percent is None:
         percent = machine_percent(human, machine)
-    cost = job.get("cost") or {}
-    elapsed = job.get("elapsedSeconds")
+    cost = job.cost or Cost()
+    elapsed = job.elapsed_seconds
     if elapsed is None:
-        elapsed = seconds_between(job["createdAt"], now) if now and job.get("createdAt") else 0
-    warm = job.get("warmStart") or {}
+        elapsed = seconds_between(job.created_at, now) if now and job.created_at else 0
+    warm = job.warm_start or WarmStartItem()
     return JobRow(
-        sequence=int(job.get("sequence", 0)),
-        role=str(job.get("role", "main")),
-        name=str(job.get("labelingJobName", "")),
-        status=str(job.get("status", "")),
+        sequence=job.sequence or 0,
+        role=str(job.role or "main"),
+        name=job.labeling_job_name,
+        status=str(job.status or ""),
         human=human,
         machine=machine,
-        objects=int(job.get("objectCount", 0)),
+        objects=job.object_count or 0,
         machine_percent=_number(percent),
-        fee_usd=_number(cost.get("feeUsd")),
-        workforce_usd=_number(cost.get("workforceUsd")),
-        compute_usd=_number(cost.get("computeUsd")),
-        total_usd=_number(cost.get("totalUsd")),
+        fee_usd=_number(cost.fee_usd),
+        workforce_usd=_number(cost.workforce_usd),
+        compute_usd=_number(cost.compute_usd),
+        total_usd=_number(cost.total_usd),
         elapsed_seconds=int(elapsed),
-        warm_start_policy=warm.get("policy"),
-        initial_model_arn=warm.get("initialModelArn"),
-        final_model_arn=job.get("finalModelArn"),
-        created_at=job.get("createdAt"),
-        error=job.get("error"),
+        warm_start_policy=warm.policy,
+        initial_model_arn=warm.initial_model_arn,
+        final_model_arn=job.final_model_arn,
+        created_at=job.created_at,
+        error=job.error,
     )
 
 

@@ -10,10 +10,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 
+from ..rows import JobRow
 from .data import ReportData
 from .lineage import lineage_chart
 from .style import COMPUTE, CONTROL, FEE, HUMAN, MACHINE
-from ..rows import JobRow
 
 DPI = 110
 

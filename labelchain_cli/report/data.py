@@ -10,11 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from labelchain_fn.core.records import from_dynamo
+from labelchain_fn.core.items import ComparisonRecord, Snapshot
 from labelchain_fn.core.times import seconds_between
 
-from .tables import DataTable, build_tables
 from ..rows import JobRow, job_row, model_name, sort_rows
+from .tables import DataTable, build_tables
 
 
 @dataclass(frozen=True)
@@ -79,35 +79,35 @@ def _float(value: Any) -> float | None:
 
 def comparison_row(item: Mapping[str, Any]) -> ComparisonRow:
     """The row of a COMPARISON item (its ``warm``/``control`` job summaries)."""
-    data = from_dynamo(dict(item))
-    warm, control = data.get("warm") or {}, data.get("control") or {}
+    comparison = ComparisonRecord.from_item(item)
+    warm, control = comparison.warm_summary, comparison.control_summary
     return ComparisonRow(
-        sequence=int(warm.get("sequence") or 0),
-        warm_job=str(warm.get("labelingJobName", "")),
-        control_job=str(control.get("labelingJobName", "")),
-        warm_machine_percent=float(warm.get("machinePercent") or 0),
-        control_machine_percent=float(control.get("machinePercent") or 0),
-        machine_percent_delta=float(data.get("machinePercentDelta") or 0),
-        warm_cost_usd=float((warm.get("cost") or {}).get("totalUsd") or 0),
-        control_cost_usd=float((control.get("cost") or {}).get("totalUsd") or 0),
-        cost_saving_percent=_float(data.get("costSavingPercent")),
-        warm_elapsed_seconds=int(warm.get("elapsedSeconds") or 0),
-        control_elapsed_seconds=int(control.get("elapsedSeconds") or 0),
-        elapsed_ratio=_float(data.get("elapsedRatio")),
+        sequence=warm.sequence or 0,
+        warm_job=str(warm.labeling_job_name or ""),
+        control_job=str(control.labeling_job_name or ""),
+        warm_machine_percent=float(warm.machine_percent or 0),
+        control_machine_percent=float(control.machine_percent or 0),
+        machine_percent_delta=float(comparison.machine_percent_delta or 0),
+        warm_cost_usd=float(warm.cost.total_usd or 0),
+        control_cost_usd=float(control.cost.total_usd or 0),
+        cost_saving_percent=_float(comparison.cost_saving_percent),
+        warm_elapsed_seconds=warm.elapsed_seconds or 0,
+        control_elapsed_seconds=control.elapsed_seconds or 0,
+        elapsed_ratio=_float(comparison.elapsed_ratio),
     )
 
 
 def progress_points(job: JobRow, snapshots: Iterable[Mapping[str, Any]]) -> list[ProgressPoint]:
     """Snapshots as points in time order; time 0 is the job's creation (else the first snapshot)."""
-    ordered = sorted((from_dynamo(dict(s)) for s in snapshots), key=lambda s: str(s.get("at", "")))
+    ordered = sorted((Snapshot.from_item(s) for s in snapshots), key=lambda s: s.at)
     if not ordered:
         return []
-    start = job.created_at or str(ordered[0]["at"])
+    start = job.created_at or ordered[0].at
     return [
         ProgressPoint(
-            seconds=seconds_between(start, str(s["at"])),
-            human=int((s.get("counters") or {}).get("HumanLabeled", 0)),
-            machine=int((s.get("counters") or {}).get("MachineLabeled", 0)),
+            seconds=seconds_between(start, s.at),
+            human=int(s.counters.get("HumanLabeled", 0)),
+            machine=int(s.counters.get("MachineLabeled", 0)),
         )
         for s in ordered
     ]

@@ -7,9 +7,11 @@ from typing import Any
 
 from labelchain_fn.adapters.dynamo import Table
 from labelchain_fn.core import records
+from labelchain_fn.core.items import JobRecord
 from labelchain_fn.core.record_keys import ACTIVE
 
 ACTIVE_INDEX = "active"
+_ACTIVE_PK, _STALLED_ALERTED_AT = JobRecord.name("active_pk"), JobRecord.name("stalled_alerted_at")
 CHAIN_INDEX = "gsi1"
 
 
@@ -20,9 +22,9 @@ class ProgressRecords:
 
     def list_active_jobs(self) -> Iterator[dict[str, Any]]:
         """Job items in the sparse ``active`` index, oldest first (read back whole from the table)."""
-        for entry in self.table.query("activePk = :a", values={":a": ACTIVE}, index=ACTIVE_INDEX):
+        for entry in self.table.query(f"{_ACTIVE_PK} = :a", values={":a": ACTIVE}, index=ACTIVE_INDEX):
             item = self.table.get({"pk": entry["pk"], "sk": entry["sk"]})
-            if item is not None and item.get("activePk") == ACTIVE:
+            if item is not None and JobRecord.from_item(item).active_pk == ACTIVE:
                 yield item
 
     def list_chain_jobs(self, chain: str) -> list[dict[str, Any]]:
@@ -54,7 +56,7 @@ class ProgressRecords:
         """The counters moved at ``at``: remember it and re-arm the stalled alert."""
         self.table.update(
             records.job_key(labeling_job_name),
-            "SET lastProgressAt = :at REMOVE stalledAlertedAt",
+            f"SET {JobRecord.name('last_progress_at')} = :at REMOVE {_STALLED_ALERTED_AT}",
             condition="attribute_exists(pk)",
             values={":at": at},
         )
@@ -63,7 +65,7 @@ class ProgressRecords:
         """Remember that this stall was reported (one alert per stall)."""
         self.table.update(
             records.job_key(labeling_job_name),
-            "SET stalledAlertedAt = :at",
+            f"SET {_STALLED_ALERTED_AT} = :at",
             condition="attribute_exists(pk)",
             values={":at": at},
         )

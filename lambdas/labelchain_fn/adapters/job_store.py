@@ -15,12 +15,17 @@ from labelchain_fn.adapters.dynamo import ConditionFailed, Table
 from labelchain_fn.adapters.job_progress import ProgressRecords
 from labelchain_fn.adapters.job_uploads import UploadClaim, UploadRecords
 from labelchain_fn.core import records
+from labelchain_fn.core.items import ChainHead, JobRecord
 from labelchain_fn.core.record_keys import ACTIVE
 
 __all__ = ["ACTIVE", "TERMINAL_STATUSES", "JobStore", "Settled", "UploadClaim"]
 
 TERMINAL_STATUSES = ("COMPLETED", "FAILED", "STOPPED")
-_STATUS = {"#status": "status"}
+_J = JobRecord.name
+_STATUS = {"#status": _J("status")}
+_UPDATED_AT, _ACTIVE_PK, _JOB_ARN = _J("updated_at"), _J("active_pk"), _J("labeling_job_arn")
+_SENT, _SENT_AT, _TOKEN = _J("callback_sent"), _J("callback_sent_at"), _J("task_token")
+_ERROR_CAUSE = {"#error": JobRecord.name("error"), "#cause": JobRecord.name("cause")}
 
 
 @dataclass(frozen=True)
@@ -57,11 +62,11 @@ class JobStore(UploadRecords, ProgressRecords):
         Re-running for the job that already is the head succeeds (Step Functions may retry RecordJob).
         """
         try:
+            seq, name = ChainHead.HEAD_SEQUENCE, ChainHead.HEAD_JOB_NAME
             self.table.update(
                 records.chain_head_key(chain),
-                "SET headSequence = :seq, headJobName = :name, headModelArn = :arn, updatedAt = :now",
-                condition="attribute_not_exists(headSequence) OR headSequence < :seq"
-                " OR (headSequence = :seq AND headJobName = :name)",
+                f"SET {seq} = :seq, {name} = :name, {ChainHead.HEAD_MODEL_ARN} = :arn, {_UPDATED_AT} = :now",
+                condition=f"attribute_not_exists({seq}) OR {seq} < :seq OR ({seq} = :seq AND {name} = :name)",
                 values={":seq": sequence, ":name": labeling_job_name, ":arn": model_arn, ":now": now},
             )
             return True
@@ -84,7 +89,7 @@ class JobStore(UploadRecords, ProgressRecords):
         job was never created (no ``labelingJobArn``): the retry of a released upload."""
         condition, values = "attribute_not_exists(pk)", None
         if take_over_from:
-            condition += " OR (executionArn = :owner AND attribute_not_exists(labelingJobArn))"
+            condition += f" OR ({_J('execution_arn')} = :owner AND attribute_not_exists({_JOB_ARN}))"
             values = {":owner": take_over_from}
         try:
             self.table.put(item, condition, values=values)
@@ -107,8 +112,8 @@ class JobStore(UploadRecords, ProgressRecords):
         try:
             self.table.update(
                 records.job_key(labeling_job_name),
-                "SET #status = :ip, taskToken = :t, executionArn = :e, labelingJobArn = :arn, "
-                "activePk = :active, callbackSent = :false, updatedAt = :now",
+                f"SET #status = :ip, {_TOKEN} = :t, {_J('execution_arn')} = :e, {_JOB_ARN} = :arn, "
+                f"{_ACTIVE_PK} = :active, {_SENT} = :false, {_UPDATED_AT} = :now",
                 condition="attribute_exists(pk) AND #status IN (:pending, :ip)",
                 names=_STATUS,
                 values={
@@ -131,8 +136,8 @@ class JobStore(UploadRecords, ProgressRecords):
         try:
             self.table.update(
                 records.job_key(labeling_job_name),
-                "SET callbackSent = :true, callbackSentAt = :now",
-                condition="(attribute_not_exists(callbackSent) OR callbackSent = :false) AND taskToken = :t",
+                f"SET {_SENT} = :true, {_SENT_AT} = :now",
+                condition=f"(attribute_not_exists({_SENT}) OR {_SENT} = :false) AND {_TOKEN} = :t",
                 values={":true": True, ":false": False, ":now": now, ":t": task_token},
             )
             return True
@@ -143,7 +148,7 @@ class JobStore(UploadRecords, ProgressRecords):
         """Undo :meth:`mark_callback_sent` after a send failed, so a retry can send again."""
         self.table.update(
             records.job_key(labeling_job_name),
-            "SET callbackSent = :false REMOVE callbackSentAt",
+            f"SET {_SENT} = :false REMOVE {_SENT_AT}",
             values={":false": False},
         )
 
@@ -155,16 +160,18 @@ class JobStore(UploadRecords, ProgressRecords):
         The write is conditional on the record still being active, so of RecordJob, a retry of it, the
         monitor and RecordFailure exactly one settles the job (``first``); the others get the stored item.
         """
-        attrs = {k: v for k, v in figures.items() if k not in ("pk", "sk", "status")}
+        attrs = {k: v for k, v in figures.items() if k not in ("pk", "sk", JobRecord.name("status"))}
         sets = ", ".join(f"#f{i} = :f{i}" for i in range(len(attrs)))
         names = {**_STATUS, **{f"#f{i}": k for i, k in enumerate(attrs)}}
         values = {":s": status, ":now": now, **{f":f{i}": v for i, v in enumerate(attrs.values())}}
-        expression = "SET #status = :s, updatedAt = :now, completedAt = :now" + (f", {sets}" if sets else "")
+        expression = f"SET #status = :s, {_UPDATED_AT} = :now, {_J('completed_at')} = :now" + (
+            f", {sets}" if sets else ""
+        )
         try:
             item = self.table.update(
                 records.job_key(labeling_job_name),
-                expression + " REMOVE activePk",
-                condition="attribute_exists(activePk)",
+                expression + f" REMOVE {_ACTIVE_PK}",
+                condition=f"attribute_exists({_ACTIVE_PK})",
                 names=names,
                 values=values,
                 return_values="ALL_NEW",
@@ -178,20 +185,24 @@ class JobStore(UploadRecords, ProgressRecords):
 
     def mark_notified(self, labeling_job_name: str, now: str) -> None:
         """Remember that the job's final notification went out (a retry does not send it again)."""
-        self.table.update(records.job_key(labeling_job_name), "SET notifiedAt = :now", values={":now": now})
+        self.table.update(
+            records.job_key(labeling_job_name), f"SET {_J('notified_at')} = :now", values={":now": now}
+        )
 
     def mark_counted(self, labeling_job_name: str, now: str) -> None:
         """Remember that the settled job's per-chain metrics went out (nobody counts it again)."""
-        self.table.update(records.job_key(labeling_job_name), "SET countedAt = :now", values={":now": now})
+        self.table.update(
+            records.job_key(labeling_job_name), f"SET {_J('counted_at')} = :now", values={":now": now}
+        )
 
     def note_failure(self, labeling_job_name: str, error: str, cause: str, now: str) -> None:
         """Store the error that ended the job's execution, without deciding the job's status (Ground
         Truth's status is recorded when the job ends; the record stays in the ``active`` index)."""
         self.table.update(
             records.job_key(labeling_job_name),
-            "SET #error = :error, #cause = :cause, updatedAt = :now",
+            f"SET #error = :error, #cause = :cause, {_UPDATED_AT} = :now",
             condition="attribute_exists(pk)",
-            names={"#error": "error", "#cause": "cause"},
+            names=_ERROR_CAUSE,
             values={":error": error, ":cause": cause, ":now": now},
         )
 
@@ -201,9 +212,10 @@ class JobStore(UploadRecords, ProgressRecords):
         try:
             self.table.update(
                 records.job_key(labeling_job_name),
-                "SET #status = :s, #error = :error, #cause = :cause, updatedAt = :now REMOVE activePk",
-                condition="attribute_exists(activePk) AND attribute_not_exists(labelingJobArn)",
-                names={**_STATUS, "#error": "error", "#cause": "cause"},
+                f"SET #status = :s, #error = :error, #cause = :cause, {_UPDATED_AT} = :now "
+                f"REMOVE {_ACTIVE_PK}",
+                condition=f"attribute_exists({_ACTIVE_PK}) AND attribute_not_exists({_JOB_ARN})",
+                names={**_STATUS, **_ERROR_CAUSE},
                 values={":s": "FAILED", ":error": error, ":cause": cause, ":now": now},
             )
             return True
@@ -218,8 +230,8 @@ class JobStore(UploadRecords, ProgressRecords):
         try:
             self.table.update(
                 records.job_key(labeling_job_name),
-                "SET activePk = :active, labelingJobArn = :arn, updatedAt = :now",
-                condition="attribute_exists(pk) AND attribute_not_exists(labelingJobStatus)",
+                f"SET {_ACTIVE_PK} = :active, {_JOB_ARN} = :arn, {_UPDATED_AT} = :now",
+                condition=f"attribute_exists(pk) AND attribute_not_exists({_J('labeling_job_status')})",
                 values={":active": ACTIVE, ":arn": job_arn, ":now": now},
             )
             return True

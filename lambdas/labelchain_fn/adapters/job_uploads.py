@@ -15,8 +15,12 @@ from typing import Any
 
 from labelchain_fn.adapters.dynamo import ConditionFailed, Table, TransactionConflict
 from labelchain_fn.core import records
+from labelchain_fn.core.items import ChainHead, UploadRecord
 
-_STATUS = {"#status": "status"}
+_STATUS = {"#status": UploadRecord.name("status")}
+_SEQUENCE, _EXECUTION = UploadRecord.name("sequence"), UploadRecord.name("execution_arn")
+_CAUSE = UploadRecord.name("cause")
+_LAST = ChainHead.LAST_SEQUENCE
 CLAIMED, PREPARED, RELEASED = "CLAIMED", "PREPARED", "RELEASED"
 #: Optimistic attempts at reserving a sequence number under contention (each one a consistent read and
 #: a two-item transaction); ten uploads racing on one chain need at most ten.
@@ -43,16 +47,19 @@ class UploadRecords:
         when ``take_over_from`` names the holder (its execution ended before creating a labeling job).
         """
         key = {"pk": item["pk"], "sk": item["sk"]}
-        attrs = {k: v for k, v in item.items() if k not in key and k != "sequence"}
-        keep = ("createdAt", "expiresAt")
+        attrs = {k: v for k, v in item.items() if k not in key and k != _SEQUENCE}
+        keep = (UploadRecord.name("created_at"), UploadRecord.name("expires_at"))
         sets = [
             f"#a{i} = " + (f"if_not_exists(#a{i}, :a{i})" if k in keep else f":a{i}")
             for i, k in enumerate(attrs)
         ]
-        names = {f"#a{i}": k for i, k in enumerate(attrs)} | {"#rs": "status", "#err": "error"}
+        names = {f"#a{i}": k for i, k in enumerate(attrs)} | {
+            "#rs": UploadRecord.name("status"),
+            "#err": UploadRecord.name("error"),
+        }
         values: dict[str, Any] = {f":a{i}": v for i, v in enumerate(attrs.values())}
         values[":released"] = RELEASED
-        me = list(attrs).index("executionArn")
+        me = list(attrs).index(_EXECUTION)
         condition = f"attribute_not_exists(pk) OR #a{me} = :a{me} OR #rs = :released"
         if take_over_from:
             condition += f" OR #a{me} = :owner"
@@ -60,7 +67,7 @@ class UploadRecords:
         try:
             stored = self.table.update(
                 key,
-                "SET " + ", ".join(sets) + " REMOVE #err, cause",
+                "SET " + ", ".join(sets) + f" REMOVE #err, {_CAUSE}",
                 condition=condition,
                 names=names,
                 values=values,
@@ -78,27 +85,27 @@ class UploadRecords:
         """
         head_key = records.chain_head_key(chain)
         for attempt in range(SEQUENCE_ATTEMPTS):
-            claim = self.table.get(key) or {}
-            if "sequence" in claim:
-                return int(claim["sequence"])
-            last = int((self.table.get(head_key) or {}).get("lastSequence") or 0)
+            claim = UploadRecord.from_item(self.table.get(key) or {})
+            if claim.sequence is not None:
+                return claim.sequence
+            last = ChainHead.from_item(self.table.get(head_key) or {}).last_sequence or 0
             try:
                 self.table.transact_update(
                     [
                         (
                             head_key,
-                            "SET lastSequence = :next",
-                            "attribute_not_exists(lastSequence) OR lastSequence = :last",
+                            f"SET {_LAST} = :next",
+                            f"attribute_not_exists({_LAST}) OR {_LAST} = :last",
                             {":next": last + 1, ":last": last},
                         ),
                         (
                             dict(key),
                             "SET #seq = :next",
-                            "attribute_not_exists(#seq) AND executionArn = :me",
+                            f"attribute_not_exists(#seq) AND {_EXECUTION} = :me",
                             {":next": last + 1, ":me": execution_arn},
                         ),
                     ],
-                    names={"#seq": "sequence"},
+                    names={"#seq": _SEQUENCE},
                 )
                 return last + 1
             except TransactionConflict:
@@ -115,9 +122,9 @@ class UploadRecords:
         try:
             self.table.update(
                 key,
-                "SET #status = :s, #error = :error, cause = :cause",
-                condition="executionArn = :me",
-                names={**_STATUS, "#error": "error"},
+                f"SET #status = :s, #error = :error, {_CAUSE} = :cause",
+                condition=f"{_EXECUTION} = :me",
+                names={**_STATUS, "#error": UploadRecord.name("error")},
                 values={":s": RELEASED, ":error": error, ":cause": cause, ":me": execution_arn},
             )
             return True

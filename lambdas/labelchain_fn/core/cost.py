@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .items import Cost
+
 #: Precision every amount is kept at (a hundredth of a cent), so sums of displayed cents stay exact.
 AMOUNT_QUANTUM = Decimal("0.0001")
 PERCENT_QUANTUM = Decimal("0.1")
@@ -29,14 +31,19 @@ class CostEstimate:
     compute_usd: Decimal
     total_usd: Decimal
 
+    def to_record(self) -> Cost:
+        """The job record's ``cost`` map."""
+        return Cost(
+            fee_usd=self.fee_usd,
+            workforce_usd=self.workforce_usd,
+            compute_usd=self.compute_usd,
+            total_usd=self.total_usd,
+        )
+
     def to_dict(self) -> dict[str, Decimal]:
         """``{"feeUsd", "workforceUsd", "computeUsd", "totalUsd"}`` with the Decimal amounts."""
-        return {
-            "feeUsd": self.fee_usd,
-            "workforceUsd": self.workforce_usd,
-            "computeUsd": self.compute_usd,
-            "totalUsd": self.total_usd,
-        }
+        item: dict[str, Decimal] = self.to_record().to_item()
+        return item
 
 
 def tiered_fee(objects: int, fee_tiers: Sequence[tuple[int | None, Decimal]]) -> Decimal:

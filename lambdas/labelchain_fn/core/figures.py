@@ -9,6 +9,7 @@ from typing import Any
 
 from .config import ChainConfig
 from .cost import CostEstimate, estimate_cost, machine_percent
+from .items import JobRecord
 from .limits import PUBLIC_CROWD
 from .manifest import OutputStats
 from .requests import amount_to_price
@@ -59,21 +60,20 @@ class JobFigures:
         ``elapsedSeconds``, ``finalModelArn``, ``outputManifestS3Uri``, ``failureReason``, ``creationTime``,
         ``lastModifiedTime`` and ``outputMismatch`` (only when true).
         """
-        item: dict[str, Any] = {
-            "status": job_status(self.status),
-            "labelingJobStatus": self.status,
-            "counters": dict(self.counters),
-            "machinePercent": self.machine_percent,
-            "cost": self.cost.to_dict(),
-            "elapsedSeconds": self.elapsed_seconds,
-            "finalModelArn": self.final_model_arn,
-            "outputManifestS3Uri": self.output_manifest_s3_uri,
-            "failureReason": self.failure_reason,
-            "creationTime": self.creation_time,
-            "lastModifiedTime": self.last_modified_time,
-            "outputMismatch": True if self.output_mismatch else None,
-        }
-        return {key: value for key, value in item.items() if value is not None}
+        return JobRecord.attributes(
+            status=job_status(self.status),
+            labeling_job_status=self.status,
+            counters=dict(self.counters),
+            machine_percent=self.machine_percent,
+            cost=self.cost.to_record(),
+            elapsed_seconds=self.elapsed_seconds,
+            final_model_arn=self.final_model_arn,
+            output_manifest_s3_uri=self.output_manifest_s3_uri,
+            failure_reason=self.failure_reason,
+            creation_time=self.creation_time,
+            last_modified_time=self.last_modified_time,
+            output_mismatch=True if self.output_mismatch else None,
+        )
 
 
 def _task_price(description: Mapping[str, Any], chain: ChainConfig) -> Decimal | None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .cost import machine_percent
+from .items import ComparisonRecord, Cost, JobRecord, JobSummary
 from .message_format import (
     Message,
     aligned,
@@ -42,52 +43,52 @@ STATUS_WORDS = {
 NO_MODEL = "none (cold start)"
 
 
-def _status(summary: Mapping[str, Any]) -> str:
-    status = str(summary.get("status") or "")
-    return STATUS_WORDS.get(status, status or "unknown")
+def _status(status: str | None) -> str:
+    return STATUS_WORDS.get(status or "", status or "unknown")
 
 
-def _cost_line(cost: Mapping[str, Any]) -> str:
-    total = format_usd(cost.get("totalUsd"))
+def _cost_line(cost: Cost) -> str:
+    total = format_usd(cost.total_usd)
     parts = [
-        f"{label} {format_usd(cost[key])}"
-        for key, label in (("feeUsd", "labeling fee"), ("workforceUsd", "workers"), ("computeUsd", "compute"))
-        if cost.get(key) is not None
+        f"{label} {format_usd(getattr(cost, part))}"
+        for part, label in Cost.PARTS
+        if getattr(cost, part) is not None
     ]
     return f"{total} ({', '.join(parts)})" if parts else total
 
 
-def _figure_rows(summary: Mapping[str, Any]) -> list[tuple[str, str]]:
+def _figure_rows(summary: JobSummary) -> list[tuple[str, str]]:
     """Status, counts, share, cost, time and models of one job summary (``records.job_summary``)."""
-    counters = summary.get("counters") or {}
+    counters = summary.counters
     return [
-        ("Status", _status(summary)),
+        ("Status", _status(summary.status)),
         ("Human-labeled", format_count(counters.get("HumanLabeled"))),
         ("Machine-labeled", format_count(counters.get("MachineLabeled"))),
-        ("Machine-labeled share", format_percent(summary.get("machinePercent"))),
-        ("Estimated cost", _cost_line(summary.get("cost") or {})),
-        ("Elapsed", format_duration(summary.get("elapsedSeconds"))),
-        ("Initial model", str(summary.get("initialModelArn") or NO_MODEL)),
-        ("Final model", str(summary.get("finalModelArn") or "none")),
+        ("Machine-labeled share", format_percent(summary.machine_percent)),
+        ("Estimated cost", _cost_line(summary.cost)),
+        ("Elapsed", format_duration(summary.elapsed_seconds)),
+        ("Initial model", str(summary.initial_model_arn or NO_MODEL)),
+        ("Final model", str(summary.final_model_arn or "none")),
     ]
 
 
-def _job_line(summary: Mapping[str, Any]) -> str:
-    role = f", {summary['role']}" if summary.get("role") else ""
-    sequence = f", job {summary['sequence']}" if summary.get("sequence") is not None else ""
-    return f"{summary.get('labelingJobName')} (chain {summary.get('chain')}{sequence}{role})"
+def _job_line(summary: JobSummary) -> str:
+    role = f", {summary.role}" if summary.role else ""
+    sequence = f", job {summary.sequence}" if summary.sequence is not None else ""
+    return f"{summary.labeling_job_name} (chain {summary.chain}{sequence}{role})"
 
 
 def job_recorded_message(summary: Mapping[str, Any], *, region: str, execution_arn: str | None) -> Message:
     """RecordJob's message for a job summary (``records.job_summary``)."""
-    name, status = summary.get("labelingJobName"), _status(summary)
+    job = JobSummary.from_item(summary)
+    name, status = job.labeling_job_name, _status(job.status)
     subject = (
-        f"labelchain: {name} {status} ({format_percent(summary.get('machinePercent'))} machine-labeled, "
-        f"{format_usd((summary.get('cost') or {}).get('totalUsd'))})"
+        f"labelchain: {name} {status} ({format_percent(job.machine_percent)} machine-labeled, "
+        f"{format_usd(job.cost.total_usd)})"
     )
-    head = "moved to this job's final model" if summary.get("headAdvanced") else "unchanged"
-    rows = [("Job", _job_line(summary)), *_figure_rows(summary), ("Chain head", head)]
-    lines = [f"Labeling job {name} of chain {summary.get('chain')} ended: {status}.", "", *aligned(rows)]
+    head = "moved to this job's final model" if job.head_advanced else "unchanged"
+    rows = [("Job", _job_line(job)), *_figure_rows(job), ("Chain head", head)]
+    lines = [f"Labeling job {name} of chain {job.chain} ended: {status}.", "", *aligned(rows)]
     lines += links(region, labeling_jobs=[str(name)], execution_arn=execution_arn)
     return Message(fit_subject(subject), "\n".join(lines) + "\n")
 
@@ -105,21 +106,21 @@ def execution_failed_message(
     """RecordFailure's message. ``jobs`` are the job records the execution prepared (``labelingJobName``,
     ``role``, ``status``, ``warmStart``; a missing record is just ``{"labelingJobName"}``); ``stopped``
     names the labeling jobs stopped because nobody would record them."""
-    names = [str(job.get("labelingJobName")) for job in jobs]
+    records = [JobRecord.from_item(job) for job in jobs]
+    names = [str(job.labeling_job_name) for job in records]
     subject = f"labelchain: {chain or 'execution'} failed: {error}" + (f" ({names[0]})" if names else "")
     rows = [("Chain", chain or "unknown"), ("Error", error), ("Cause", cause or "not given")]
     rows.append(("Execution", execution_arn or "unknown"))
     lines = [f"A labelchain execution of chain {chain or 'unknown'} failed with {error}.", "", *aligned(rows)]
-    for job in jobs:
-        name = str(job.get("labelingJobName"))
+    for job in records:
+        name = str(job.labeling_job_name)
         job_rows = [
-            ("Role", str(job.get("role") or "unknown")),
+            ("Role", str(job.role or "unknown")),
             (
                 "Status",
-                str(job.get("status") or "no record")
-                + (" (labeling job stopped)" if name in stopped else ""),
+                str(job.status or "no record") + (" (labeling job stopped)" if name in stopped else ""),
             ),
-            ("Initial model", str((job.get("warmStart") or {}).get("initialModelArn") or NO_MODEL)),
+            ("Initial model", str(job.initial_model_arn or NO_MODEL)),
         ]
         lines += ["", f"Labeling job {name}:", *aligned(job_rows, indent="  ")]
     lines += links(region, labeling_jobs=names, execution_arn=execution_arn or None)
@@ -129,16 +130,15 @@ def execution_failed_message(
 def comparison_message(comparison: Mapping[str, Any], *, region: str, execution_arn: str | None) -> Message:
     """CompareJobs' message: the warm-started job next to its cold control (a JSON-safe COMPARISON), or
     that the control failed (``controlFailed``) and nothing was compared."""
-    warm, control = comparison.get("warm") or {}, comparison.get("control") or {}
-    chain = comparison.get("chain")
-    if comparison.get("controlFailed"):
-        error = comparison.get("controlError")
+    record = ComparisonRecord.from_item(comparison)
+    warm, control = record.warm_summary, record.control_summary
+    chain = record.chain
+    if record.control_failed:
+        error = record.control_error
         subject = f"labelchain: {chain} control job failed ({error}); no comparison"
         lines = [f"The cold control job of chain {chain} failed ({error}); the warm-started job is recorded."]
     else:
-        delta = comparison.get("machinePercentDelta")
-        saving = comparison.get("costSavingPercent")
-        ratio = comparison.get("elapsedRatio")
+        delta, saving, ratio = record.machine_percent_delta, record.cost_saving_percent, record.elapsed_ratio
         delta_text = "n/a" if delta is None else f"{float(delta):+.1f} points"
         saving_text = "n/a" if saving is None else f"{format_percent(saving)} of the control's cost"
         ratio_text = "n/a" if ratio is None else f"{ratio}x the control's time"
@@ -154,8 +154,8 @@ def comparison_message(comparison: Mapping[str, Any], *, region: str, execution_
             ]
         )
     for title, summary in (("Warm-started job", warm), ("Control job (cold start)", control)):
-        lines += ["", f"{title} {summary.get('labelingJobName')}:", *aligned(_figure_rows(summary), "  ")]
-    names = [str(s["labelingJobName"]) for s in (warm, control) if s.get("labelingJobName")]
+        lines += ["", f"{title} {summary.labeling_job_name}:", *aligned(_figure_rows(summary), "  ")]
+    names = [str(s.labeling_job_name) for s in (warm, control) if s.labeling_job_name]
     lines += links(region, labeling_jobs=names, execution_arn=execution_arn)
     return Message(fit_subject(subject), "\n".join(lines) + "\n")
 
@@ -181,18 +181,19 @@ def job_stalled_message(
 
     ``job`` is the JOB item (``labelingJobName``, ``chain``, ``executionArn``, ``lastProgressAt``,
     ``createdAt``, ``warmStart``)."""
-    name = job.get("labelingJobName")
-    since = job.get("lastProgressAt") or job.get("createdAt") or "unknown"
+    record = JobRecord.from_item(job)
+    name = record.labeling_job_name
+    since = record.progress_since or "unknown"
     rows = [
-        ("Job", f"{name} (chain {job.get('chain')})"),
+        ("Job", f"{name} (chain {record.chain})"),
         ("Status", "InProgress, no labeling progress"),
         ("Last progress", f"{since} (alert after {stalled_after_minutes} min without progress)"),
         *_progress_rows(counters),
-        ("Initial model", str((job.get("warmStart") or {}).get("initialModelArn") or NO_MODEL)),
+        ("Initial model", str(record.initial_model_arn or NO_MODEL)),
     ]
-    lines = [f"Labeling job {name} of chain {job.get('chain')} has stalled.", "", *aligned(rows)]
+    lines = [f"Labeling job {name} of chain {record.chain} has stalled.", "", *aligned(rows)]
     lines += ["", "Check the workforce (task price, availability) or stop the job."]
-    lines += links(region, labeling_jobs=[str(name)], execution_arn=job.get("executionArn"))
+    lines += links(region, labeling_jobs=[str(name)], execution_arn=record.execution_arn)
     return Message(fit_subject(f"labelchain: {name} has stalled"), "\n".join(lines) + "\n")
 
 
@@ -200,13 +201,14 @@ def job_stopped_message(
     job: Mapping[str, Any], *, execution_status: str | None, counters: Mapping[str, int], region: str
 ) -> Message:
     """The monitor's notice that it stopped a labeling job whose execution ended (``execution_status``)."""
-    name = job.get("labelingJobName")
+    record = JobRecord.from_item(job)
+    name = record.labeling_job_name
     rows = [
-        ("Job", f"{name} (chain {job.get('chain')})"),
+        ("Job", f"{name} (chain {record.chain})"),
         ("Status", f"Stopping (the execution is {execution_status})"),
         *_progress_rows(counters),
     ]
     lines = [f"Labeling job {name} was stopped: its execution ended, so nobody would record it.", ""]
     lines += aligned(rows)
-    lines += links(region, labeling_jobs=[str(name)], execution_arn=job.get("executionArn"))
+    lines += links(region, labeling_jobs=[str(name)], execution_arn=record.execution_arn)
     return Message(fit_subject(f"labelchain: stopped {name}"), "\n".join(lines) + "\n")

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .items import JobSummary
+
 #: ``POWERTOOLS_METRICS_NAMESPACE`` and ``POWERTOOLS_SERVICE_NAME`` of every function.
 NAMESPACE = "LabelChain"
 SERVICE = "labelchain"
@@ -58,16 +60,16 @@ def recorded_job_metrics(summary: Mapping[str, Any]) -> list[MetricDatum]:
     ``JobsCompleted`` (status ``COMPLETED``) or ``JobsFailed`` (``FAILED``/``STOPPED``), then the job's
     machine-labeled share, estimated total cost (``cost.totalUsd``, default 0) and elapsed seconds.
     """
-    status = str(summary.get("status") or "")
+    job = JobSummary.from_item(summary)
+    status = str(job.status or "")
     data = []
     if status == "COMPLETED":
         data.append(count(JOBS_COMPLETED))
     elif status in FAILED_STATUSES:
         data.append(count(JOBS_FAILED))
-    cost = summary.get("cost") or {}
     data += [
-        MetricDatum(MACHINE_LABELED_PERCENT, "Percent", float(summary.get("machinePercent") or 0)),
-        MetricDatum(ESTIMATED_COST_USD, "None", float(cost.get("totalUsd") or 0)),
-        MetricDatum(JOB_DURATION_SECONDS, "Seconds", float(summary.get("elapsedSeconds") or 0)),
+        MetricDatum(MACHINE_LABELED_PERCENT, "Percent", float(job.machine_percent or 0)),
+        MetricDatum(ESTIMATED_COST_USD, "None", float(job.cost.total_usd or 0)),
+        MetricDatum(JOB_DURATION_SECONDS, "Seconds", float(job.elapsed_seconds or 0)),
     ]
     return data

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .items import ComparisonRecord, FailureRecord, JobRecord, JobSummary, ModelRecord, to_decimal
 from .record_keys import (
     ACTIVE,
     chain_head_key,
@@ -51,18 +52,15 @@ def model_item(
     *, arn: str, chain: str, task_type: str, labeling_job_name: str, sequence: int, labels: Sequence[str]
 ) -> dict[str, Any]:
     """MODEL item: who made the model, for which task type and labels (checked by warm start)."""
-    return {
-        **model_key(arn),
-        "chain": chain,
-        "taskType": task_type,
-        "labelingJobName": labeling_job_name,
-        "sequence": sequence,
-        "labels": list(labels),
-    }
-
-
-def _drop_none(data: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in data.items() if value is not None}
+    record = ModelRecord(
+        arn=arn,
+        chain=chain,
+        task_type=task_type,
+        labeling_job_name=labeling_job_name,
+        sequence=sequence,
+        labels=list(labels),
+    )
+    return record.to_item()
 
 
 def new_job_item(
@@ -85,7 +83,8 @@ def new_job_item(
 
     Parameters
     ----------
-    source : the uploaded manifest ``{"bucket", "key", "versionId", "etag"}`` (``None`` values dropped).
+    source : the uploaded manifest ``{"bucket", "key", "versionId", "etag"}`` (``None`` values dropped;
+        :meth:`UploadRecord.source_manifest`).
     request : the CreateLabelingJob request, stored as a JSON string (it is large and nested).
     now : ISO time, stored as ``createdAt`` and ``updatedAt``.
     task_type, labels : what the job is asked to label (default ``None``: not stored); the model it
@@ -93,66 +92,48 @@ def new_job_item(
     """
     if role not in ROLES:
         raise ValueError(f"role: expected one of {', '.join(ROLES)}; received {role!r}")
-    return {
-        **job_key(labeling_job_name),
-        "chain": chain,
-        "sequence": sequence,
-        "role": role,
-        "status": "PENDING",
-        "labelingJobName": labeling_job_name,
-        "manifestS3Uri": manifest_s3_uri,
-        "sourceManifest": _drop_none(source),
-        "objectCount": object_count,
-        "warmStart": warm_start.to_item(),
-        "request": json.dumps(request, sort_keys=True, default=str),
-        "executionArn": execution_arn,
-        "callbackSent": False,
+    record = JobRecord(
+        chain=chain,
+        sequence=sequence,
+        role=role,
+        status="PENDING",
+        labeling_job_name=labeling_job_name,
+        manifest_s3_uri=manifest_s3_uri,
+        source_manifest={key: value for key, value in source.items() if value is not None},
+        object_count=object_count,
+        warm_start=warm_start.to_record(),
+        request=json.dumps(request, sort_keys=True, default=str),
+        execution_arn=execution_arn,
+        callback_sent=False,
         # In the active index from the start: a job created by a StartJob that died before storing its
         # token is still found by the reconciler.
-        "activePk": ACTIVE,
-        "createdAt": now,
-        "updatedAt": now,
-        "gsi1pk": f"CHAIN#{chain}",
-        "gsi1sk": f"JOB#{sequence:08d}#{role}",
-        **({"taskType": task_type} if task_type else {}),
-        **({"labels": list(labels)} if labels is not None else {}),
-    }
+        active_pk=ACTIVE,
+        created_at=now,
+        updated_at=now,
+        task_type=task_type or None,
+        labels=list(labels) if labels is not None else None,
+    )
+    return record.to_item()
 
 
 def job_summary(item: Mapping[str, Any], *, head_advanced: bool = False) -> dict[str, Any]:
-    """The RecordJob output (JSON-safe) of a JOB item.
-
-    Keys: ``labelingJobName``, ``chain``, ``sequence``, ``role``, ``status``, ``counters``,
-    ``machinePercent``, ``cost``, ``elapsedSeconds``, ``initialModelArn``, ``finalModelArn`` and
-    ``headAdvanced`` (default false). Decimals become ints or floats.
-    """
-    warm = item.get("warmStart") or {}
-    summary = {
-        "labelingJobName": item.get("labelingJobName"),
-        "chain": item.get("chain"),
-        "sequence": item.get("sequence"),
-        "role": item.get("role"),
-        "status": item.get("status"),
-        "counters": item.get("counters") or {},
-        "machinePercent": item.get("machinePercent", Decimal(0)),
-        "cost": item.get("cost") or {},
-        "elapsedSeconds": item.get("elapsedSeconds", 0),
-        "initialModelArn": warm.get("initialModelArn"),
-        "finalModelArn": item.get("finalModelArn"),
-        "headAdvanced": head_advanced,
-    }
-    result: dict[str, Any] = from_dynamo(summary)
+    """The RecordJob output (JSON-safe) of a JOB item: a :class:`JobSummary` (``labelingJobName``,
+    ``chain``, ``sequence``, ``role``, ``status``, ``counters``, ``machinePercent``, ``cost``,
+    ``elapsedSeconds``, ``initialModelArn``, ``finalModelArn``, ``headAdvanced``, default false).
+    Decimals become ints or floats."""
+    summary = JobSummary.of_job(JobRecord.from_item(item), head_advanced=head_advanced)
+    result: dict[str, Any] = from_dynamo(summary.to_item())
     return result
-
-
-def _dec(value: Any) -> Decimal:
-    return Decimal(str(value if value is not None else 0))
 
 
 def _ratio(numerator: Decimal, denominator: Decimal, quantum: str) -> Decimal | None:
     if denominator == 0:
         return None
     return (numerator / denominator).quantize(Decimal(quantum), rounding=ROUND_HALF_UP)
+
+
+def _total_usd(summary: JobSummary) -> Decimal:
+    return to_decimal(summary.cost.total_usd)
 
 
 def comparison_item(
@@ -166,38 +147,29 @@ def comparison_item(
     A control that did not complete (its summary's ``status`` is not ``COMPLETED``) is compared with
     nothing: the item says ``controlFailed`` with the control's ``error`` and carries no deltas.
     """
-    if control.get("status") != "COMPLETED":
-        failed: dict[str, Any] = {
-            **comparison_key(str(main["labelingJobName"])),
-            "chain": chain,
-            "warm": to_dynamo(dict(main)),
-            "control": to_dynamo(dict(control)),
-            "controlFailed": True,
-            "controlError": control.get("error") or f"control job {control.get('status')}",
-            "createdAt": now,
-            "gsi1pk": f"CHAIN#{chain}",
-            "gsi1sk": f"COMPARISON#{int(main.get('sequence') or 0):08d}",
-        }
-        return _drop_none(failed)
-    main_cost, control_cost = (
-        _dec((main.get("cost") or {}).get("totalUsd")),
-        _dec((control.get("cost") or {}).get("totalUsd")),
-    )
-    item: dict[str, Any] = {
-        **comparison_key(str(main["labelingJobName"])),
+    warm, cold = JobSummary.from_item(main), JobSummary.from_item(control)
+    stored = {
         "chain": chain,
         "warm": to_dynamo(dict(main)),
         "control": to_dynamo(dict(control)),
-        "machinePercentDelta": (
-            _dec(main.get("machinePercent")) - _dec(control.get("machinePercent"))
-        ).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
-        "costSavingPercent": _ratio((control_cost - main_cost) * 100, control_cost, "0.1"),
-        "elapsedRatio": _ratio(_dec(main.get("elapsedSeconds")), _dec(control.get("elapsedSeconds")), "0.01"),
-        "createdAt": now,
-        "gsi1pk": f"CHAIN#{chain}",
-        "gsi1sk": f"COMPARISON#{int(main.get('sequence') or 0):08d}",
+        "created_at": now,
     }
-    return _drop_none(item)
+    if cold.status != "COMPLETED":
+        return ComparisonRecord(
+            **stored,
+            control_failed=True,
+            control_error=control.get(JobRecord.name("error")) or f"control job {cold.status}",
+        ).to_item()
+    main_cost, control_cost = _total_usd(warm), _total_usd(cold)
+    record = ComparisonRecord(
+        **stored,
+        machine_percent_delta=(to_decimal(warm.machine_percent) - to_decimal(cold.machine_percent)).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        ),
+        cost_saving_percent=_ratio((control_cost - main_cost) * 100, control_cost, "0.1"),
+        elapsed_ratio=_ratio(to_decimal(warm.elapsed_seconds), to_decimal(cold.elapsed_seconds), "0.01"),
+    )
+    return record.to_item()
 
 
 def failure_item(
@@ -213,15 +185,13 @@ def failure_item(
     """FAILURE item of one execution; ``input`` is stored as JSON text, ``cause``/``input`` cut to 32,000
     characters. Without a known chain the item is not listed on ``gsi1``."""
     text = input if isinstance(input, str) else json.dumps(input, sort_keys=True, default=str)
-    item: dict[str, Any] = {
-        **failure_key(execution_name),
-        "chain": chain,
-        "error": error,
-        "cause": cause[:MAX_FAILURE_TEXT] if cause else None,
-        "input": text[:MAX_FAILURE_TEXT],
-        "labelingJobName": labeling_job_name,
-        "createdAt": now,
-    }
-    if chain:
-        item.update(gsi1pk=f"CHAIN#{chain}", gsi1sk=f"FAILURE#{now}")
-    return _drop_none(item)
+    record = FailureRecord(
+        execution_name=execution_name,
+        chain=chain,
+        error=error,
+        cause=cause[:MAX_FAILURE_TEXT] if cause else None,
+        input=text[:MAX_FAILURE_TEXT],
+        labeling_job_name=labeling_job_name,
+        created_at=now,
+    )
+    return record.to_item()

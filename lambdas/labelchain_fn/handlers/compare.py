@@ -8,20 +8,13 @@ from typing import Any
 
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.settings import get_settings
 from labelchain_fn.core import records
+from labelchain_fn.core.items import ComparisonRecord, JobRecord, JobSummary
 from labelchain_fn.core.messages import comparison_message
 from labelchain_fn.core.metrics import COMPARISONS, WARM_START_COST_SAVING_PERCENT, MetricDatum, count
 from labelchain_fn.functions import FUNCTIONS
-from labelchain_fn.handlers.shared import (
-    add_metrics,
-    emit_notifications_failed,
-    logger,
-    metrics,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.shared import add_metrics, logger
+from labelchain_fn.handlers.wiring import Wiring, entry_point
 
 REQUIRED = FUNCTIONS["compare"].required  # labelchain_fn.functions declares it
 
@@ -32,34 +25,29 @@ def compare(
     """Store the comparison of ``{"main": summary, "control": summary, "chain"}`` and announce it
     (``region`` is used for the console links); returns it JSON-safe."""
     main, control = event["main"], event["control"]
-    chain = str(event.get("chain") or main.get("chain"))
+    chain = str(event.get("chain") or JobSummary.from_item(main).chain)
     item = records.comparison_item(main, control, chain=chain, now=now)
     store.put_comparison(item)
     result: dict[str, Any] = records.from_dynamo({k: v for k, v in item.items() if k not in ("pk", "sk")})
     # The payload carries no execution ARN; the main job's record knows it (for the console link).
-    job = store.get_job(str(main["labelingJobName"])) or {}
-    message = comparison_message(result, region=region, execution_arn=job.get("executionArn"))
+    job = store.get_job(str(JobSummary.from_item(main).labeling_job_name))
+    execution_arn = JobRecord.from_item(job).execution_arn if job else None
+    message = comparison_message(result, region=region, execution_arn=execution_arn)
     notifier.publish(message.subject, message.body)
     logger.info("jobs compared", extra={"comparison": result})
     return result
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@surfaces_transient_errors
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.compare.handler``."""
-    settings = get_settings().require(*REQUIRED)
-    notifier = Notifier(settings.topic_arn)
-    result = compare(
-        event, store=JobStore(settings.table_name), notifier=notifier, now=now_iso(), region=settings.region
-    )
+    wiring = Wiring(REQUIRED)
+    result = compare(event, **wiring.using("store", "notifier", "now", "region"))
+    comparison = ComparisonRecord.from_item(result)
     data = [count(COMPARISONS)]
-    if "costSavingPercent" in result:
-        data.append(
-            MetricDatum(WARM_START_COST_SAVING_PERCENT, "Percent", float(result["costSavingPercent"]))
-        )
-    add_metrics(data, chain=str(result["chain"]))
-    emit_notifications_failed(notifier.failed)
+    if comparison.cost_saving_percent is not None:
+        saving = float(comparison.cost_saving_percent)
+        data.append(MetricDatum(WARM_START_COST_SAVING_PERCENT, "Percent", saving))
+    add_metrics(data, chain=str(comparison.chain))
+    wiring.emit_notifications_failed()
     return result

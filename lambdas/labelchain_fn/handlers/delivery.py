@@ -16,6 +16,7 @@ from typing import Any
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.core.callbacks import callback_for_status
+from labelchain_fn.core.items import JobRecord
 
 SENT = "sent"
 ALREADY_SENT = "already-sent"
@@ -49,11 +50,12 @@ def deliver_callback(
         or the execution ended); :data:`NO_TOKEN` (StartJob has not stored a token yet, it will see the
         ended job itself); :data:`NOT_TERMINAL`.
     """
-    name = str(item["labelingJobName"])
+    job = JobRecord.from_item(item)
+    name = job.labeling_job_name
     callback = callback_for_status(name, labeling_job_status, failure_reason)
     if callback is None:
         return NOT_TERMINAL
-    token = item.get("taskToken")
+    token = job.task_token
     if not token:
         return NO_TOKEN
     claimed = store.mark_callback_sent(name, str(token), now)

@@ -15,19 +15,13 @@ from typing import Any
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
-from labelchain_fn.adapters.settings import get_settings
 from labelchain_fn.core.callbacks import TERMINAL_STATUSES
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.naming import job_name_from_arn
 from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.delivery import SENT, deliver_callback
-from labelchain_fn.handlers.shared import (
-    logger,
-    metrics,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.shared import logger, metrics
+from labelchain_fn.handlers.wiring import Wiring, entry_point
 
 REQUIRED = FUNCTIONS["job_state_changed"].required  # labelchain_fn.functions declares it
 IGNORED = "ignored"
@@ -79,20 +73,13 @@ def job_state_changed(
     return result
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@surfaces_transient_errors
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.job_state_changed.handler``."""
-    settings = get_settings().require(*REQUIRED)
+    wiring = Wiring(REQUIRED)
+    prefix = wiring.settings.job_name_prefix
     result = job_state_changed(
-        event,
-        job_name_prefix=settings.job_name_prefix,
-        store=JobStore(settings.table_name),
-        labeling=LabelingJobs(),
-        callbacks=Callbacks(),
-        now=now_iso(),
+        event, job_name_prefix=prefix, **wiring.using("store", "labeling", "callbacks", "now")
     )
     metrics.add_metric(name="CallbacksSent", unit="Count", value=1 if result["outcome"] == SENT else 0)
     return result

@@ -23,30 +23,18 @@ from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
-from labelchain_fn.adapters.settings import (
-    Settings,
-    get_settings,
-    load_chains,
-)
-from labelchain_fn.core import records
+from labelchain_fn.adapters.settings import Settings
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.figures import COUNTER_NAMES
+from labelchain_fn.core.items import JobRecord, Snapshot
 from labelchain_fn.core.messages import job_stalled_message, job_stopped_message
 from labelchain_fn.core.metrics import ACTIVE_JOBS, STALLED_JOBS, count
 from labelchain_fn.core.monitoring import decide
 from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.delivery import NOT_WAITING, deliver_callback
-from labelchain_fn.handlers.settle import chain_of, close_unstarted, settle_job
-from labelchain_fn.handlers.shared import (
-    add_metrics,
-    emit_notifications_failed,
-    expires_at,
-    logger,
-    metrics,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.settle import Settling, close_unstarted
+from labelchain_fn.handlers.shared import add_metrics, emit_notifications_failed, expires_at, logger
+from labelchain_fn.handlers.wiring import Wiring, entry_point
 
 REQUIRED = FUNCTIONS["monitor"].required  # labelchain_fn.functions declares it
 ENDED_EXECUTION = "ExecutionEnded"
@@ -86,8 +74,8 @@ class Reconciler:
     def job(self, item: Mapping[str, Any]) -> dict[str, Any]:
         """Check one active job; returns what was done (``snapshot``, ``callback``, ``stopped``,
         ``stalled`` and ``settled`` — this run recorded the job's end)."""
-        name = str(item["labelingJobName"])
-        execution_arn = item.get("executionArn")
+        job = JobRecord.from_item(item)
+        name, execution_arn = job.labeling_job_name, job.execution_arn
         execution_status = self.callbacks.execution_status(str(execution_arn)) if execution_arn else None
         waiting = execution_status == "RUNNING"
         done: dict[str, Any] = {
@@ -97,10 +85,10 @@ class Reconciler:
             "callback": None,
             "stopped": False,
             "stalled": False,
-            "chain": item.get("chain"),
+            "chain": job.chain,
             "settled": False,
         }
-        description = self.labeling.find_created(name, item.get("manifestS3Uri"))
+        description = self.labeling.find_created(name, job.manifest_s3_uri)
         if description is None:
             if not waiting:  # nothing was created, and the execution that would create it has ended
                 cause = f"execution {execution_status or 'unknown'} before the labeling job was created"
@@ -116,30 +104,30 @@ class Reconciler:
             failure_reason=reason,
             counters=counters,
             execution_status=execution_status,
-            last_progress_at=item.get("lastProgressAt") or item.get("createdAt"),
-            previous_counters=_counters(previous.get("counters")) if previous else None,
+            last_progress_at=job.progress_since,
+            previous_counters=_counters(Snapshot.from_item(previous).counters) if previous else None,
             now=self.now,
             stalled_after_minutes=self.settings.stalled_after_minutes,
-            already_alerted=bool(item.get("stalledAlertedAt")),
+            already_alerted=bool(job.stalled_alerted_at),
         )
         done.update(labelingJobStatus=status, snapshot=decision.snapshot, stalled=decision.stalled)
-        self._progress(item, decision.snapshot, decision.progressed or previous is None, counters, status)
+        self._progress(name, decision.snapshot, decision.progressed or previous is None, counters, status)
         if decision.callback:
-            if waiting and item.get("taskToken"):
+            if waiting and job.task_token:
                 done["callback"] = deliver_callback(
                     item, status, reason, store=self.store, callbacks=self.callbacks, now=self.now, force=True
                 )
             if not waiting or done["callback"] == NOT_WAITING:
-                settled = settle_job(
-                    item,
-                    description,
-                    chain=chain_of(item, self.chains),
-                    store=self.store,
-                    objects=self.objects,
-                    notifier=self.notifier,
-                    now=self.now,
-                    region=self.settings.region,
+                settling = Settling(
+                    self.chains,
+                    self.store,
+                    self.labeling,
+                    self.objects,
+                    self.notifier,
+                    self.now,
+                    self.settings.region,
                 )
+                settled = settling.settle(item, description)
                 done["settled"] = settled.first
         if decision.stop_job:
             cause = f"execution {execution_status}; labeling job stopped (nobody would record it)"
@@ -161,19 +149,14 @@ class Reconciler:
         return done
 
     def _progress(
-        self, item: Mapping[str, Any], snapshot: bool, moved: bool, counters: dict[str, int], status: str
+        self, name: str, snapshot: bool, moved: bool, counters: dict[str, int], status: str
     ) -> None:
-        name = str(item["labelingJobName"])
         if snapshot:
-            self.store.put_snapshot(
-                {
-                    **records.snapshot_key(name, self.now),
-                    "counters": counters,
-                    "status": status,
-                    "at": self.now,
-                    "expiresAt": expires_at(self.now, self.settings.record_ttl_days),
-                }
+            expires = expires_at(self.now, self.settings.record_ttl_days)
+            record = Snapshot(
+                labeling_job_name=name, counters=counters, status=status, at=self.now, expires_at=expires
             )
+            self.store.put_snapshot(record.to_item())
         if moved:
             self.store.note_progress(name, self.now)
 
@@ -208,29 +191,17 @@ def _emit_metrics(summary: Mapping[str, Any], notifications_failed: int) -> None
     emit_notifications_failed(notifications_failed)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@surfaces_transient_errors
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.monitor.handler`` (scheduled; the event is unused)."""
-    settings = get_settings().require(*REQUIRED)
-    notifier = Notifier(settings.topic_arn)
-    reconciler = Reconciler(
-        settings=settings,
-        chains=load_chains(),
-        store=JobStore(settings.table_name),
-        labeling=LabelingJobs(),
-        callbacks=Callbacks(),
-        objects=Objects(),
-        notifier=notifier,
-        now=now_iso(),
-    )
+    wiring = Wiring(REQUIRED)
+    clients = wiring.using("chains", "store", "labeling", "callbacks", "objects", "notifier", "now")
+    reconciler = Reconciler(settings=wiring.settings, **clients)
     try:
         summary = monitor(reconciler)
     except MonitorIncomplete as incomplete:
         # The jobs that were checked still count.
-        _emit_metrics(incomplete.summary, notifier.failed)
+        _emit_metrics(incomplete.summary, wiring.notifications_failed())
         raise
-    _emit_metrics(summary, notifier.failed)
+    _emit_metrics(summary, wiring.notifications_failed())
     return summary

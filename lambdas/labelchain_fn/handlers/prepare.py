@@ -18,15 +18,11 @@ from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.job_uploads import CLAIMED, PREPARED
 from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.objects import Objects, spool
-from labelchain_fn.adapters.settings import (
-    Settings,
-    get_settings,
-    load_chains,
-)
-from labelchain_fn.core import records
+from labelchain_fn.adapters.settings import Settings
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import SourceBucketNotAllowed
 from labelchain_fn.core.inputs import parse_execution_input
+from labelchain_fn.core.items import UploadRecord
 from labelchain_fn.core.limits import MIN_AUTO_LABELING_OBJECTS
 from labelchain_fn.core.manifest import MAX_MANIFEST_BYTES, ManifestRules, ManifestValidator
 from labelchain_fn.core.naming import batch_hash, labeling_job_name
@@ -38,17 +34,9 @@ from labelchain_fn.handlers.prepare_steps import (
     write_artifacts,
     write_job_items,
 )
-from labelchain_fn.handlers.shared import (
-    CHAIN_DIMENSION,
-    account_of,
-    expires_at,
-    logger,
-    metrics,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.shared import CHAIN_DIMENSION, account_of, expires_at, logger, metrics
 from labelchain_fn.handlers.upload_claims import claim_batch
+from labelchain_fn.handlers.wiring import Wiring, entry_point
 
 REQUIRED = FUNCTIONS["prepare"].required  # labelchain_fn.functions declares it
 
@@ -113,21 +101,22 @@ def prepare(
         )
         control = batch.control if batch.control is not None else chain.control
 
-        upload_key = records.upload_key(batch.bucket, batch.key, identity)
-        source = {"bucket": batch.bucket, "key": batch.key, "versionId": version_id, "etag": etag}
-        if spelling:  # which spelling of the event's key named the object
-            source["keySpelling"] = spelling
+        upload = UploadRecord(
+            bucket=batch.bucket,
+            key_name=batch.key,
+            version_id=version_id,
+            etag=etag,
+            key_spelling=spelling,  # which spelling of the event's key named the object
+            execution_arn=execution_arn,
+            chain=chain.name,
+            status=CLAIMED,
+            created_at=now,
+            expires_at=expires_at(now, settings.record_ttl_days),
+        )
+        upload_key, source = upload.key(), upload.source_manifest()
         digest = batch_hash(batch.bucket, batch.key, identity)
         outcome = claim_batch(
-            {
-                **upload_key,
-                **{k: v for k, v in source.items() if v is not None},
-                "executionArn": execution_arn,
-                "chain": chain.name,
-                "status": CLAIMED,
-                "createdAt": now,
-                "expiresAt": expires_at(now, settings.record_ttl_days),
-            },
+            upload.to_item(),
             store=store,
             callbacks=callbacks,
             job_name_prefix=settings.job_name_prefix,
@@ -135,14 +124,15 @@ def prepare(
         )
         claim = outcome.claim
         if not claim.owned:
-            logger.info("duplicate upload", extra={"claimedBy": claim.item.get("executionArn"), **source})
+            holder = UploadRecord.from_item(claim.item)
+            logger.info("duplicate upload", extra={"claimedBy": holder.execution_arn, **source})
             return {
                 "duplicate": True,
                 "chain": chain.name,
-                "sequence": int(claim.item.get("sequence") or 0),
+                "sequence": holder.sequence or 0,
                 "control": False,
                 "jobs": {},
-                "duplicateOf": claim.item.get("executionArn"),
+                "duplicateOf": holder.execution_arn,
             }
         try:
             sequence = store.reserve_upload_sequence(upload_key, chain.name, execution_arn)
@@ -192,24 +182,12 @@ def prepare(
     }
 
 
-@logger.inject_lambda_context(log_event=True)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@surfaces_transient_errors
+@entry_point(log_event=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.prepare.handler``."""
-    settings = get_settings().require(*REQUIRED)
-    result = prepare(
-        event,
-        settings=settings,
-        chains=load_chains(),
-        store=JobStore(settings.table_name),
-        objects=Objects(),
-        labeling=LabelingJobs(),
-        callbacks=Callbacks(),
-        now=now_iso(),
-        account=account_of(context),
-    )
+    wiring = Wiring(REQUIRED)
+    clients = wiring.using("chains", "store", "objects", "labeling", "callbacks", "now")
+    result = prepare(event, settings=wiring.settings, account=account_of(context), **clients)
     metrics.add_dimension(name=CHAIN_DIMENSION, value=result["chain"])
     metrics.add_metric(
         name="DuplicateUploads" if result["duplicate"] else "BatchesPrepared", unit="Count", value=1

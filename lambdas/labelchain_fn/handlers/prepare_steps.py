@@ -16,6 +16,7 @@ from labelchain_fn.adapters.settings import Settings
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import LabelingJobNameConflict, UnknownChain, WarmStartModelInvalid
+from labelchain_fn.core.items import ChainHead, JobRecord
 from labelchain_fn.core.requests import build_create_labeling_job_request, label_category_document
 from labelchain_fn.core.warm_start import WarmStart, classify_policy, resolve_warm_start
 
@@ -97,15 +98,15 @@ def find_warm_start(
     WarmStartJobNotFound, WarmStartModelInvalid, WarmStartModelIncompatible, InputInvalid
     """
     kind, value = classify_policy(policy)
-    head: dict[str, Any] = {}
+    head = ChainHead()
     named_job: dict[str, Any] | None = None
     candidate: str | None = None
     if chain.auto_labeling and kind == "latest":
-        head = store.get_head(chain.name) or {}
-        candidate = head.get("headModelArn")
+        head = ChainHead.from_item(store.get_head(chain.name) or {})
+        candidate = head.head_model_arn
     elif chain.auto_labeling and kind == "job" and value:
         named_job = store.get_job(value)
-        candidate = (named_job or {}).get("finalModelArn")
+        candidate = JobRecord.from_item(named_job).final_model_arn if named_job else None
     elif chain.auto_labeling and kind == "model":
         candidate = value
     model_record = store.get_model(candidate) if candidate else None
@@ -116,10 +117,10 @@ def find_warm_start(
         task_type=chain.task_type,
         region=region,
         account=account,
-        head_model_arn=head.get("headModelArn"),
+        head_model_arn=head.head_model_arn,
         named_job=named_job,
         model_record=model_record,
-        head_job_name=head.get("headJobName"),
+        head_job_name=head.head_job_name,
         labels=chain.labels,
     )
     external = kind == "model" and model_record is None and warm.initial_model_arn
@@ -197,8 +198,8 @@ def write_job_items(
     for item in items:
         if store.put_job(item, take_over_from):
             continue
-        existing = store.get_job(item["labelingJobName"]) or {}
-        if existing.get("executionArn") != execution_arn:
-            raise LabelingJobNameConflict(
-                f"job {item['labelingJobName']} is already recorded by {existing.get('executionArn')}"
-            )
+        name = JobRecord.from_item(item).labeling_job_name
+        existing = store.get_job(name)
+        owner = JobRecord.from_item(existing).execution_arn if existing else None
+        if owner != execution_arn:
+            raise LabelingJobNameConflict(f"job {name} is already recorded by {owner}")

@@ -12,103 +12,47 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from labelchain_fn.adapters.job_store import JobStore
-from labelchain_fn.adapters.labeling import LabelingJobs
-from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.objects import Objects
-from labelchain_fn.adapters.settings import (
-    get_settings,
-    load_chains,
-)
 from labelchain_fn.core.callbacks import TERMINAL_STATUSES
-from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNotEnded
 from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.failures import error_and_cause
-from labelchain_fn.handlers.settle import SettledJob, chain_of, close_failed_job, settle_job
-from labelchain_fn.handlers.shared import (
-    emit_notifications_failed,
-    logger,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.settle import SettledJob, Settling, close_failed_job
+from labelchain_fn.handlers.shared import logger
+from labelchain_fn.handlers.wiring import SETTLES, Wiring, entry_point
 
 REQUIRED = FUNCTIONS["record"].required  # labelchain_fn.functions declares it
 
 
-def record(
-    event: Mapping[str, Any],
-    *,
-    chains: Mapping[str, ChainConfig],
-    store: JobStore,
-    labeling: LabelingJobs,
-    objects: Objects,
-    notifier: Notifier,
-    now: str,
-    region: str,
-) -> SettledJob:
+def record(event: Mapping[str, Any], settling: Settling) -> SettledJob:
     """Record the job ``{"labelingJobName", "error"?}`` and announce it; returns its summary
     (``records.job_summary``, plus ``error``/``cause``/``stopped`` when ``error`` was given) and metrics.
-    ``region`` is used for the console links of the message.
+    ``settling.region`` is used for the console links of the message.
 
     Raises
     ------
     JobRecordNotFound, UnknownChain, LabelingJobNotEnded
     """
     name = str(event["labelingJobName"])
-    item = store.get_job(name)
+    item = settling.store.get_job(name)
     if item is None:
         raise JobRecordNotFound(f"no job record for {name}")
     if event.get("error"):
         error, cause = error_and_cause(event["error"])
-        closed = close_failed_job(
-            item,
-            error,
-            cause,
-            chains=chains,
-            store=store,
-            labeling=labeling,
-            objects=objects,
-            notifier=notifier,
-            now=now,
-            region=region,
-        )
+        closed = close_failed_job(item, error, cause, settling)
         logger.info("failed job closed", extra={"summary": closed.summary})
         return closed
-    description = labeling.describe(name)
+    description = settling.labeling.describe(name)
     status = str(description["LabelingJobStatus"])
     if status not in TERMINAL_STATUSES:
         raise LabelingJobNotEnded(f"labeling job {name} is {status}; it is waited for again")
-    return settle_job(
-        item,
-        description,
-        chain=chain_of(item, chains),
-        store=store,
-        objects=objects,
-        notifier=notifier,
-        now=now,
-        region=region,
-    )
+    return settling.settle(item, description)
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-# No @metrics.log_metrics: what RecordJob counts is printed as it is settled (settle.count_once).
-@surfaces_transient_errors
+# No metrics flush: what RecordJob counts is printed as it is settled (settle.count_once).
+@entry_point(flush_metrics=False)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.record.handler``."""
-    settings = get_settings().require(*REQUIRED)
-    notifier = Notifier(settings.topic_arn)
-    recorded = record(
-        event,
-        chains=load_chains(),
-        store=JobStore(settings.table_name),
-        labeling=LabelingJobs(),
-        objects=Objects(),
-        notifier=notifier,
-        now=now_iso(),
-        region=settings.region,
-    )
-    emit_notifications_failed(notifier.failed)
+    wiring = Wiring(REQUIRED)
+    recorded = record(event, Settling(**wiring.using(*SETTLES)))
+    wiring.emit_notifications_failed()
     return recorded.summary

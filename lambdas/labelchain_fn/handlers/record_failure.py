@@ -12,32 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from labelchain_fn.adapters.job_store import JobStore
-from labelchain_fn.adapters.labeling import LabelingJobs
-from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.objects import Objects
-from labelchain_fn.adapters.settings import (
-    get_settings,
-    load_chains,
-)
 from labelchain_fn.core import records
-from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import InputInvalid
 from labelchain_fn.core.inputs import parse_execution_input
+from labelchain_fn.core.items import JobRecord
 from labelchain_fn.core.messages import execution_failed_message
 from labelchain_fn.core.metrics import EXECUTIONS_FAILED, count
 from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.failures import error_and_cause
-from labelchain_fn.handlers.settle import close_failed_job, count_once
-from labelchain_fn.handlers.shared import (
-    add_metrics,
-    emit_notifications_failed,
-    logger,
-    metrics,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.settle import CREATED, Settling, close_failed_job, count_once
+from labelchain_fn.handlers.shared import add_metrics, logger
+from labelchain_fn.handlers.wiring import SETTLES, Wiring, entry_point
 
 REQUIRED = FUNCTIONS["record_failure"].required  # labelchain_fn.functions declares it
 
@@ -49,19 +34,9 @@ def _chain_of(original_input: Mapping[str, Any]) -> str | None:
         return None
 
 
-def record_failure(
-    event: Mapping[str, Any],
-    *,
-    chains: Mapping[str, ChainConfig],
-    store: JobStore,
-    labeling: LabelingJobs,
-    objects: Objects,
-    notifier: Notifier,
-    now: str,
-    region: str,
-) -> dict[str, Any]:
+def record_failure(event: Mapping[str, Any], settling: Settling) -> dict[str, Any]:
     """Record ``{"input": <state>, "executionArn", "executionName", "error": {"Error", "Cause"}}`` and
-    announce it (``region`` is used for the console links).
+    announce it (``settling.region`` is used for the console links).
 
     Returns
     -------
@@ -79,35 +54,27 @@ def record_failure(
     chain = prepared.get("chain") or _chain_of(original_input)
     names = [str(job["labelingJobName"]) for job in (prepared.get("jobs") or {}).values()]
     stopped, closed_names, jobs, data = [], [], [], [count(EXECUTIONS_FAILED)]
+    store, now = settling.store, settling.now
     for name in names:
         item = store.get_job(name)
-        if item is None or item.get("executionArn") != execution_arn:
-            jobs.append(item or {"labelingJobName": name})  # not this execution's
+        job = JobRecord.from_item(item) if item is not None else None
+        if item is None or job is None or job.execution_arn != execution_arn:
+            jobs.append(item or {JobRecord.name("labeling_job_name"): name})  # not this execution's
             continue
-        if not item.get("activePk"):
+        if not job.active_pk:
             # Settled already (e.g. by the monitor): keep Ground Truth's status, add the execution's error.
             store.note_failure(name, error, cause, now)
             count_once(item, store=store, now=now)  # a settle whose caller died before it counted
-            jobs.append({**item, "error": error, "cause": cause, "created": bool(item.get("labelingJobArn"))})
+            noted = JobRecord.attributes(error=error, cause=cause)
+            jobs.append({**item, **noted, CREATED: bool(job.labeling_job_arn)})
             continue
-        closed = close_failed_job(
-            item,
-            error,
-            cause,
-            chains=chains,
-            store=store,
-            labeling=labeling,
-            objects=objects,
-            notifier=notifier,
-            now=now,
-            region=region,
-        )
+        closed = close_failed_job(item, error, cause, settling)
         jobs.append({**item, **closed.summary})
         stopped += [name] if closed.summary["stopped"] else []
         closed_names += [name] if closed.first else []
     upload = prepared.get("upload")
     # Ground Truth's word, not the record's: a job whose ARN a dying StartJob never stored still counts.
-    created = [job for job in jobs if job.get("created") or job.get("labelingJobArn")]
+    created = [job for job in jobs if job.get(CREATED) or JobRecord.from_item(job).labeling_job_arn]
     if upload and not created:
         # No labeling job exists for the batch: a retry of the same upload may take it over.
         store.release_upload(upload, execution_arn, error, cause)
@@ -129,31 +96,18 @@ def record_failure(
         execution_arn=execution_arn,
         jobs=jobs,
         stopped=stopped,
-        region=region,
+        region=settling.region,
     )
-    notifier.publish(message.subject, message.body)
+    settling.notifier.publish(message.subject, message.body)
     logger.info("failure recorded", extra={"error": error, "jobs": names, "stopped": stopped})
     return {"error": error, "cause": cause, "chain": chain, "closedJobs": closed_names, "metrics": data}
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@surfaces_transient_errors
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.record_failure.handler``."""
-    settings = get_settings().require(*REQUIRED)
-    notifier = Notifier(settings.topic_arn)
-    result = record_failure(
-        event,
-        chains=load_chains(),
-        store=JobStore(settings.table_name),
-        labeling=LabelingJobs(),
-        objects=Objects(),
-        notifier=notifier,
-        now=now_iso(),
-        region=settings.region,
-    )
+    wiring = Wiring(REQUIRED)
+    result = record_failure(event, Settling(**wiring.using(*SETTLES)))
     add_metrics(result["metrics"], chain=result["chain"])
-    emit_notifications_failed(notifier.failed)
+    wiring.emit_notifications_failed()
     return {"error": result["error"], "cause": result["cause"]}

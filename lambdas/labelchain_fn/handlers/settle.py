@@ -27,13 +27,17 @@ from labelchain_fn.core import records
 from labelchain_fn.core.callbacks import TERMINAL_STATUSES
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.errors import ManifestNotFound, UnknownChain
-from labelchain_fn.core.figures import figures_from_description
+from labelchain_fn.core.figures import figures_from_description, job_status
 from labelchain_fn.core.inputs import parse_s3_uri
+from labelchain_fn.core.items import JobRecord
 from labelchain_fn.core.manifest import OutputStats, count_output_manifest
 from labelchain_fn.core.messages import job_recorded_message
 from labelchain_fn.core.metrics import JOBS_FAILED, MetricDatum, count, recorded_job_metrics
 from labelchain_fn.core.warm_start import feeds_head
 from labelchain_fn.handlers.shared import emit_chain_metrics, logger
+
+#: The key of a closed job's summary that tells whether Ground Truth has the job (:func:`close_failed_job`).
+CREATED = "created"
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class SettledJob:
 def job_metrics(item: Mapping[str, Any]) -> list[MetricDatum]:
     """What a settled job counts: the figures of a job Ground Truth has (``recorded_job_metrics``), or
     ``JobsFailed`` alone for a record closed because Ground Truth never created its job."""
-    if item.get("labelingJobArn"):
+    if JobRecord.from_item(item).labeling_job_arn:
         return recorded_job_metrics(records.job_summary(item))
     return [count(JOBS_FAILED)]
 
@@ -59,10 +63,11 @@ def count_once(item: Mapping[str, Any], *, store: JobStore, now: str) -> bool:
     job again (at least once); the other order would lose the count of a job nobody retries. False when
     the job is not settled or was counted already.
     """
-    if item.get("activePk") or item.get("countedAt"):
+    job = JobRecord.from_item(item)
+    if job.active_pk or job.counted_at:
         return False
-    name = str(item["labelingJobName"])
-    emit_chain_metrics(str(item["chain"]), job_metrics(item))
+    name = job.labeling_job_name
+    emit_chain_metrics(str(job.chain), job_metrics(item))
     try:
         store.mark_counted(name, now)
     except Exception:
@@ -73,11 +78,10 @@ def count_once(item: Mapping[str, Any], *, store: JobStore, now: str) -> bool:
 
 def chain_of(item: Mapping[str, Any], chains: Mapping[str, ChainConfig]) -> ChainConfig:
     """The configuration of the job's chain; ``UnknownChain`` when it is no longer configured."""
-    chain = chains.get(str(item["chain"]))
+    job = JobRecord.from_item(item)
+    chain = chains.get(str(job.chain))
     if chain is None:
-        raise UnknownChain(
-            f"chain {item['chain']!r} of job {item['labelingJobName']} is no longer configured"
-        )
+        raise UnknownChain(f"chain {job.chain!r} of job {job.labeling_job_name} is no longer configured")
     return chain
 
 
@@ -108,11 +112,15 @@ def settle_job(
     The model and the head are written before the record leaves the ``active`` index: a call that dies
     in between leaves the job active, and the next call finishes the same idempotent steps.
     """
-    name = str(item["labelingJobName"])
+    job = JobRecord.from_item(item)
+    name, sequence = job.labeling_job_name, int(job.sequence or 0)
     output_uri = (description.get("LabelingJobOutput") or {}).get("OutputDatasetS3Uri")
     figures = figures_from_description(description, chain, _output_stats(output_uri, chain, objects))
-    attributes = {**figures.to_item(), "labelingJobArn": description.get("LabelingJobArn")}
-    attributes = {key: value for key, value in attributes.items() if value is not None}
+    attributes = {
+        **figures.to_item(),
+        **JobRecord.attributes(labeling_job_arn=description.get("LabelingJobArn")),
+    }
+    status = job_status(figures.status)
     model = figures.final_model_arn
     if model:
         store.put_model(
@@ -120,20 +128,20 @@ def settle_job(
                 arn=model,
                 chain=chain.name,
                 # What the job was asked to label (stored by Prepare), even if the chain changed since.
-                task_type=str(item.get("taskType") or chain.task_type.value),
+                task_type=str(job.task_type or chain.task_type.value),
                 labeling_job_name=name,
-                sequence=int(item["sequence"]),
-                labels=list(item.get("labels") or chain.labels),
+                sequence=sequence,
+                labels=list(job.labels or chain.labels),
             )
         )
-    candidate = {"role": item.get("role"), "status": attributes["status"], "finalModelArn": model}
-    advanced = feeds_head(candidate) and store.advance_head(
-        chain.name, int(item["sequence"]), name, str(model), now
+    candidate = JobRecord(labeling_job_name=name, role=job.role, status=status, final_model_arn=model)
+    advanced = feeds_head(candidate.to_item()) and store.advance_head(
+        chain.name, sequence, name, str(model), now
     )
-    settled = store.record_figures(name, attributes["status"], attributes, now)
+    settled = store.record_figures(name, status, attributes, now)
     summary = records.job_summary(settled.item, head_advanced=advanced)
-    if settled.first or not settled.item.get("notifiedAt"):
-        message = job_recorded_message(summary, region=region, execution_arn=item.get("executionArn"))
+    if settled.first or not JobRecord.from_item(settled.item).notified_at:
+        message = job_recorded_message(summary, region=region, execution_arn=job.execution_arn)
         # Marked only once it went out, so a retry (or the reconciler) tries a lost notification again.
         if notifier.publish(message.subject, message.body):
             store.mark_notified(name, now)
@@ -155,19 +163,34 @@ def close_unstarted(name: str, error: str, cause: str, *, store: JobStore, now: 
     return first
 
 
-def close_failed_job(
-    item: Mapping[str, Any],
-    error: str,
-    cause: str,
-    *,
-    chains: Mapping[str, ChainConfig],
-    store: JobStore,
-    labeling: LabelingJobs,
-    objects: Objects,
-    notifier: Notifier,
-    now: str,
-    region: str,
-) -> SettledJob:
+@dataclass(frozen=True)
+class Settling:
+    """What settling or closing a job takes: the configured chains, the clients, the invocation's time
+    and the region of the console links (RecordJob's and RecordFailure's arguments)."""
+
+    chains: Mapping[str, ChainConfig]
+    store: JobStore
+    labeling: LabelingJobs
+    objects: Objects
+    notifier: Notifier
+    now: str
+    region: str
+
+    def settle(self, item: Mapping[str, Any], description: Mapping[str, Any]) -> SettledJob:
+        """:func:`settle_job` of the ended job ``item``, with the configuration of its chain."""
+        return settle_job(
+            item,
+            description,
+            chain=chain_of(item, self.chains),
+            store=self.store,
+            objects=self.objects,
+            notifier=self.notifier,
+            now=self.now,
+            region=self.region,
+        )
+
+
+def close_failed_job(item: Mapping[str, Any], error: str, cause: str, settling: Settling) -> SettledJob:
     """Close the job of an execution path that failed with ``error``, by Ground Truth's truth.
 
     Returns
@@ -176,24 +199,17 @@ def close_failed_job(
         The summary carries ``error``/``cause``, ``created`` (Ground Truth has the job) and ``stopped``
         (a running job was asked to stop).
     """
-    name = str(item["labelingJobName"])
-    description = labeling.find_created(name, item.get("manifestS3Uri"))
+    job, store, now = JobRecord.from_item(item), settling.store, settling.now
+    name = job.labeling_job_name
+    labeling = settling.labeling
+    description = labeling.find_created(name, job.manifest_s3_uri)
     stopped, first = False, False
     if description is None:
         first = close_unstarted(name, error, cause, store=store, now=now)
         stored = store.get_job(name) or dict(item)
     elif description["LabelingJobStatus"] in TERMINAL_STATUSES:
         store.note_failure(name, error, cause, now)
-        settled = settle_job(
-            item,
-            description,
-            chain=chain_of(item, chains),
-            store=store,
-            objects=objects,
-            notifier=notifier,
-            now=now,
-            region=region,
-        )
+        settled = settling.settle(item, description)
         stored, first = {**item, **settled.summary}, settled.first
     else:
         # Nobody waits for it any more: stop it; the reconciler records STOPPED once Ground Truth says so.
@@ -204,7 +220,7 @@ def close_failed_job(
         **records.job_summary(stored),
         "error": error,
         "cause": cause,
-        "created": description is not None,
+        CREATED: description is not None,
         "stopped": stopped,
     }
     return SettledJob(summary, first)

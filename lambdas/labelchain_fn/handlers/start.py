@@ -15,19 +15,13 @@ from typing import Any
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import EXISTS, LabelingJobs
-from labelchain_fn.adapters.settings import get_settings
 from labelchain_fn.core.errors import JobRecordNotFound, LabelingJobNameConflict
+from labelchain_fn.core.items import JobRecord
 from labelchain_fn.core.metrics import JOBS_STARTED, count
 from labelchain_fn.functions import FUNCTIONS
 from labelchain_fn.handlers.delivery import deliver_callback
-from labelchain_fn.handlers.shared import (
-    add_metrics,
-    logger,
-    metrics,
-    now_iso,
-    surfaces_transient_errors,
-    tracer,
-)
+from labelchain_fn.handlers.shared import add_metrics, logger
+from labelchain_fn.handlers.wiring import Wiring, entry_point
 
 REQUIRED = FUNCTIONS["start"].required  # labelchain_fn.functions declares it
 
@@ -64,9 +58,10 @@ def start(
     item = store.get_job(name)
     if item is None:
         raise JobRecordNotFound(f"no job record for {name}")
-    if item.get("executionArn") != execution_arn:
-        raise LabelingJobNameConflict(f"job {name} belongs to execution {item.get('executionArn')}")
-    request = json.loads(item["request"])
+    job = JobRecord.from_item(item)
+    if job.execution_arn != execution_arn:
+        raise LabelingJobNameConflict(f"job {name} belongs to execution {job.execution_arn}")
+    request = json.loads(str(job.request))
     job_arn = labeling.create(request)
     created = job_arn != EXISTS
     description: dict[str, Any] = {}
@@ -83,12 +78,14 @@ def start(
         # after all, and nobody waits for it. Stop it and hand the record back to the reconciler.
         store.reactivate(name, job_arn, now)
         labeling.stop(name)
-        current = (store.get_job(name) or {}).get("status")
+        current = JobRecord.from_item(
+            store.get_job(name) or {JobRecord.name("labeling_job_name"): name}
+        ).status
         raise LabelingJobNameConflict(f"job record {name} is {current}; the job it created was stopped")
     outcome = None
     if description:
         outcome = deliver_callback(
-            {**item, "taskToken": token},
+            {**item, JobRecord.name("task_token"): token},
             str(description["LabelingJobStatus"]),
             description.get("FailureReason"),
             store=store,
@@ -101,27 +98,17 @@ def start(
     return {
         "labelingJobName": name,
         "labelingJobArn": job_arn,
-        "chain": item.get("chain"),
+        "chain": job.chain,
         "created": created,
-        "firstStart": item.get("status") == "PENDING",
+        "firstStart": job.status == "PENDING",
         "callback": outcome,
     }
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
-@surfaces_transient_errors
+@entry_point()
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Lambda entry point ``labelchain_fn.handlers.start.handler``."""
-    settings = get_settings().require(*REQUIRED)
-    result = start(
-        event,
-        store=JobStore(settings.table_name),
-        labeling=LabelingJobs(),
-        callbacks=Callbacks(),
-        now=now_iso(),
-    )
+    result = start(event, **Wiring(REQUIRED).using("store", "labeling", "callbacks", "now"))
     # Counted once per job: a retry that meets a job an earlier attempt already started adds nothing.
     if result["firstStart"]:
         add_metrics([count(JOBS_STARTED)], chain=result["chain"])

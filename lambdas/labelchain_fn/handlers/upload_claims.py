@@ -20,6 +20,7 @@ from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore, UploadClaim
 from labelchain_fn.adapters.job_uploads import RELEASED
 from labelchain_fn.core.errors import BatchAlreadyProcessed
+from labelchain_fn.core.items import JobRecord, UploadRecord
 from labelchain_fn.core.naming import labeling_job_name
 
 ENDED_JOB_STATUSES = ("FAILED", "STOPPED")
@@ -51,24 +52,27 @@ def claim_batch(
     """
     # A claim another execution released is taken over like one whose execution ended: its job records
     # (never created in Ground Truth) are replaced, so remember whose they are.
-    earlier = store.get_upload({"pk": item["pk"], "sk": item["sk"]}) or {}
-    released_by = earlier.get("executionArn") if earlier.get("status") == RELEASED else None
+    upload = UploadRecord.from_item(item)
+    earlier = UploadRecord.from_item(store.get_upload({"pk": item["pk"], "sk": item["sk"]}) or {})
+    released_by = earlier.execution_arn if earlier.status == RELEASED else None
     claim = store.claim_upload(item)
     if claim.owned:
-        return ClaimOutcome(claim, released_by if released_by != item["executionArn"] else None)
-    owner = str(claim.item.get("executionArn") or "")
+        return ClaimOutcome(claim, released_by if released_by != upload.execution_arn else None)
+    held = UploadRecord.from_item(claim.item)
+    owner = str(held.execution_arn or "")
     main = None
-    if "sequence" in claim.item:
-        name = labeling_job_name(job_name_prefix, str(item["chain"]), int(claim.item["sequence"]), digest)
-        main = store.get_job(name)
-    if main is not None and main.get("labelingJobArn"):
-        status = main.get("status")
+    if held.sequence is not None:
+        name = labeling_job_name(job_name_prefix, str(upload.chain), held.sequence, digest)
+        stored = store.get_job(name)
+        main = JobRecord.from_item(stored) if stored is not None else None
+    if main is not None and main.labeling_job_arn:
+        status = main.status
         if status in ENDED_JOB_STATUSES:
-            source = f"s3://{item['bucket']}/{item['key']}"
+            source = f"s3://{upload.bucket}/{upload.key_name}"
             raise BatchAlreadyProcessed(
-                f"{source} (version {item.get('versionId') or item.get('etag')}) was labeled by job "
-                f"{main['labelingJobName']} of execution {owner}, which ended {status}"
-                f"{': ' + str(main['failureReason']) if main.get('failureReason') else ''}; "
+                f"{source} (version {upload.version_id or upload.etag}) was labeled by job "
+                f"{main.labeling_job_name} of execution {owner}, which ended {status}"
+                f"{': ' + str(main.failure_reason) if main.failure_reason else ''}; "
                 "upload the manifest again to label it anew"
             )
         return ClaimOutcome(claim)

@@ -51,6 +51,8 @@ from lambda_fakes import (  # noqa: E402
     ROLE_ARN,
     TABLE,
     AwsClients,
+    Deployed,
+    Kit,
     create_jobs_table,
     make_chain,
 )
@@ -174,6 +176,22 @@ def chain() -> ChainConfig:
 
 
 @pytest.fixture
+def kit(
+    aws: AwsClients,
+    sagemaker: Stubber,
+    store: JobStore,
+    chain: ChainConfig,
+    labeling: LabelingJobs,
+    callbacks: Callbacks,
+    objects: Objects,
+    notifier: Notifier,
+    sfn_calls: list[tuple[str, dict[str, Any]]],
+) -> Kit:
+    """The fixtures most handler tests take together, as one (see :class:`lambda_fakes.Kit`)."""
+    return Kit(aws, sagemaker, store, chain, labeling, callbacks, objects, notifier, sfn_calls)
+
+
+@pytest.fixture
 def pipeline_settings(topic: str) -> Settings:
     return Settings(
         region=REGION,
@@ -244,3 +262,9 @@ def handler_env(
     settings.reset()
     yield
     settings.reset()
+
+
+@pytest.fixture
+def deployed(handler_env: None, sagemaker: Stubber, lambda_context: SimpleNamespace) -> Deployed:
+    """The deployed environment of an entry-point test (:class:`lambda_fakes.Deployed`)."""
+    return Deployed(sagemaker, lambda_context)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig, parse_chain
 from labelchain_fn.core.requests import build_create_labeling_job_request
 from labelchain_fn.core.warm_start import WarmStart
+
+if TYPE_CHECKING:
+    from botocore.stub import Stubber
+    from labelchain_fn.adapters.callbacks import Callbacks
+    from labelchain_fn.adapters.job_store import JobStore
+    from labelchain_fn.adapters.labeling import LabelingJobs
+    from labelchain_fn.adapters.notifier import Notifier
+    from labelchain_fn.adapters.objects import Objects
+    from labelchain_fn.handlers.settle import Settling
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -234,3 +243,36 @@ class AwsClients:
     sns: Any
     ssm: Any
     sfn: Any
+
+
+class Kit(NamedTuple):
+    """What most handler tests are given together (the ``kit`` fixture): the moto clients, the stubbed
+    SageMaker, the jobs table, the ``birds`` chain and the adapters over them; ``sfn_calls`` lists the
+    callbacks sent."""
+
+    aws: AwsClients
+    sagemaker: Stubber
+    store: JobStore
+    chain: ChainConfig
+    labeling: LabelingJobs
+    callbacks: Callbacks
+    objects: Objects
+    notifier: Notifier
+    sfn_calls: list[tuple[str, dict[str, Any]]]
+
+
+class Deployed(NamedTuple):
+    """An entry-point test's deployment (the ``deployed`` fixture: environment variables, SSM chains and
+    default clients set by ``handler_env``): the stubbed SageMaker and the Lambda context."""
+
+    sagemaker: Stubber
+    context: Any
+
+
+def settling_of(kit: Kit, now: str, notifier: Notifier | None = None) -> Settling:
+    """What RecordJob and RecordFailure take, on the test's clients and the ``birds`` chain at ``now``
+    (``notifier`` default the test topic's)."""
+    from labelchain_fn.handlers.settle import Settling
+
+    chains = {kit.chain.name: kit.chain}
+    return Settling(chains, kit.store, kit.labeling, kit.objects, notifier or kit.notifier, now, REGION)

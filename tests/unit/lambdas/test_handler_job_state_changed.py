@@ -19,7 +19,8 @@ from labelchain_fn.handlers import job_state_changed as module
 from labelchain_fn.handlers.job_state_changed import job_state_changed
 from lambda_fakes import (
     EXECUTION_ARN,
-    AwsClients,
+    Deployed,
+    Kit,
     describe_response,
     emitted_metrics,
     pending_job,
@@ -58,42 +59,37 @@ def describe(sagemaker: Stubber, item: dict[str, Any], status: str, **details: A
 
 
 def test_completed_job_resumes_the_execution_once(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
 ) -> None:
     # GIVEN a job Ground Truth reports Completed, waiting on token-1
     event = state_change_event(NAME, "Completed")
-    describe(sagemaker, item, "Completed")
-    describe(sagemaker, item, "Completed")
+    describe(kit.sagemaker, item, "Completed")
+    describe(kit.sagemaker, item, "Completed")
     # WHEN the event arrives twice (EventBridge may repeat it)
-    first, second = run(event, store, labeling, callbacks), run(event, store, labeling, callbacks)
+    first, second = (
+        run(event, kit.store, kit.labeling, kit.callbacks),
+        run(event, kit.store, kit.labeling, kit.callbacks),
+    )
     # THEN SendTaskSuccess is sent once, with the job's name and status
     assert (first["outcome"], second["outcome"]) == ("sent", "already-sent")
     assert first["labelingJobStatus"] == "Completed"
-    [(operation, params)] = sfn_calls
+    [(operation, params)] = kit.sfn_calls
     assert operation == "SendTaskSuccess" and params["taskToken"] == "token-1"
     assert json.loads(params["output"]) == {"labelingJobName": NAME, "labelingJobStatus": "Completed"}
 
 
 def test_failed_job_fails_the_task_with_the_reason(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
 ) -> None:
     # GIVEN a job that failed; the event has no reason, DescribeLabelingJob has
-    describe(sagemaker, item, "Failed", failure_reason="ClientError: no access")
+    describe(kit.sagemaker, item, "Failed", failure_reason="ClientError: no access")
     # WHEN the event arrives
-    result = run(state_change_event(NAME, "Failed"), store, labeling, callbacks)
+    result = run(state_change_event(NAME, "Failed"), kit.store, kit.labeling, kit.callbacks)
     # THEN the task fails with LabelingJobFailed and the reason
     assert result["outcome"] == "sent"
-    assert sfn_calls == [
+    assert kit.sfn_calls == [
         (
             "SendTaskFailure",
             {"taskToken": "token-1", "error": "LabelingJobFailed", "cause": "ClientError: no access"},
@@ -102,54 +98,44 @@ def test_failed_job_fails_the_task_with_the_reason(
 
 
 def test_stopped_job_fails_the_task(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
 ) -> None:
-    describe(sagemaker, item, "Stopped")
-    run(state_change_event(NAME, "Stopped"), store, labeling, callbacks)
-    assert [(op, params["error"]) for op, params in sfn_calls] == [("SendTaskFailure", "LabelingJobStopped")]
+    describe(kit.sagemaker, item, "Stopped")
+    run(state_change_event(NAME, "Stopped"), kit.store, kit.labeling, kit.callbacks)
+    assert [(op, params["error"]) for op, params in kit.sfn_calls] == [
+        ("SendTaskFailure", "LabelingJobStopped")
+    ]
 
 
 @pytest.mark.parametrize("truth", ["InProgress", "Stopping"])
 def test_a_stale_completed_event_for_a_running_job_resumes_nothing(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
     truth: str,
 ) -> None:
     # GIVEN a "Completed" event (stale or misordered) while Ground Truth still runs the job
-    describe(sagemaker, item, truth)
+    describe(kit.sagemaker, item, truth)
     # WHEN the event arrives
-    result = run(state_change_event(NAME, "Completed"), store, labeling, callbacks)
+    result = run(state_change_event(NAME, "Completed"), kit.store, kit.labeling, kit.callbacks)
     # THEN Ground Truth's status wins: nothing is sent and the callback stays unclaimed for the real end
     assert result == {"labelingJobName": NAME, "labelingJobStatus": truth, "outcome": "not-terminal"}
-    assert sfn_calls == []
-    stored = store.get_job(NAME)
+    assert kit.sfn_calls == []
+    stored = kit.store.get_job(NAME)
     assert stored is not None and stored["callbackSent"] is False and stored["status"] == "IN_PROGRESS"
 
 
 def test_the_callback_follows_ground_truth_when_the_event_names_another_end(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
 ) -> None:
     # GIVEN a "Completed" event for a job Ground Truth reports Failed
-    describe(sagemaker, item, "Failed", failure_reason="ClientError: no access")
+    describe(kit.sagemaker, item, "Failed", failure_reason="ClientError: no access")
     # WHEN the event arrives
-    result = run(state_change_event(NAME, "Completed"), store, labeling, callbacks)
+    result = run(state_change_event(NAME, "Completed"), kit.store, kit.labeling, kit.callbacks)
     # THEN the task fails with Ground Truth's status and reason, never succeeds
     assert result["labelingJobStatus"] == "Failed" and result["outcome"] == "sent"
-    assert sfn_calls == [
+    assert kit.sfn_calls == [
         (
             "SendTaskFailure",
             {"taskToken": "token-1", "error": "LabelingJobFailed", "cause": "ClientError: no access"},
@@ -167,47 +153,42 @@ def test_the_callback_follows_ground_truth_when_the_event_names_another_end(
     ids=["foreign-prefix", "no-record", "not-terminal"],
 )
 def test_ignores_events_that_are_not_for_a_waiting_job(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
     name: str,
     status: str,
 ) -> None:
     # GIVEN an event for another prefix, an unrecorded job, or a running job
     # WHEN/THEN nothing is sent
-    assert run(state_change_event(name, status), store, labeling, callbacks)["outcome"] == "ignored"
-    assert sfn_calls == []
+    assert (
+        run(state_change_event(name, status), kit.store, kit.labeling, kit.callbacks)["outcome"] == "ignored"
+    )
+    assert kit.sfn_calls == []
 
 
 def test_a_job_without_a_token_is_left_to_start(
-    store: JobStore,
-    chain: ChainConfig,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    callbacks: Callbacks,
-    sfn_calls: Calls,
+    kit: Kit,
 ) -> None:
     # GIVEN a prepared job whose StartJob has not stored a token yet (Ground Truth reports it Completed)
-    job = pending_job(chain, NAME)
-    store.put_job(job)
-    describe(sagemaker, job, "Completed")
+    job = pending_job(kit.chain, NAME)
+    kit.store.put_job(job)
+    describe(kit.sagemaker, job, "Completed")
     # WHEN its end event arrives THEN nothing is sent (StartJob sends it when it sees the ended job)
-    assert run(state_change_event(NAME, "Completed"), store, labeling, callbacks)["outcome"] == "no-token"
-    assert sfn_calls == []
+    assert (
+        run(state_change_event(NAME, "Completed"), kit.store, kit.labeling, kit.callbacks)["outcome"]
+        == "no-token"
+    )
+    assert kit.sfn_calls == []
 
 
 def test_a_failed_send_can_be_retried(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
     boto_session: boto3.session.Session,
 ) -> None:
     # GIVEN a completed job, and Step Functions throttles the first SendTaskSuccess
-    describe(sagemaker, item, "Completed")
-    describe(sagemaker, item, "Completed")
+    describe(kit.sagemaker, item, "Completed")
+    describe(kit.sagemaker, item, "Completed")
     client = boto_session.client("stepfunctions")
     with Stubber(client) as stub:
         stub.add_client_error("send_task_success", "ThrottlingException")
@@ -215,57 +196,51 @@ def test_a_failed_send_can_be_retried(
         event = state_change_event(NAME, "Completed")
         # WHEN the Lambda fails and EventBridge retries it
         with pytest.raises(ClientError):
-            run(event, store, labeling, Callbacks(client))
+            run(event, kit.store, kit.labeling, Callbacks(client))
         # THEN the retry sends the callback
-        assert run(event, store, labeling, Callbacks(client))["outcome"] == "sent"
+        assert run(event, kit.store, kit.labeling, Callbacks(client))["outcome"] == "sent"
         stub.assert_no_pending_responses()
 
 
 def test_an_expired_token_counts_as_done(
+    kit: Kit,
     item: dict[str, Any],
-    store: JobStore,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
     boto_session: boto3.session.Session,
 ) -> None:
-    describe(sagemaker, item, "Completed")
+    describe(kit.sagemaker, item, "Completed")
     client = boto_session.client("stepfunctions")
     with Stubber(client) as stub:
         stub.add_client_error("send_task_success", "TaskTimedOut")
-        assert run(state_change_event(NAME, "Completed"), store, labeling, Callbacks(client))["outcome"] == (
-            "not-waiting"
-        )
+        assert run(state_change_event(NAME, "Completed"), kit.store, kit.labeling, Callbacks(client))[
+            "outcome"
+        ] == ("not-waiting")
 
 
 def test_handler_sends_the_callback(
-    handler_env: None,
+    deployed: Deployed,
     item: dict[str, Any],
-    sagemaker: Stubber,
     sfn_calls: Calls,
-    lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
     # GIVEN the deployed environment and a completed job
-    describe(sagemaker, item, "Completed")
+    describe(deployed.sagemaker, item, "Completed")
     # WHEN the entry point gets the event
-    result = module.handler(state_change_event(NAME, "Completed"), lambda_context)
+    result = module.handler(state_change_event(NAME, "Completed"), deployed.context)
     # THEN the callback is sent and counted
     assert result["outcome"] == "sent" and len(sfn_calls) == 1
     assert [m["CallbacksSent"] for m in emitted_metrics(capsys.readouterr().out)] == [[1.0]]
 
 
 @pytest.mark.filterwarnings("ignore:No application metrics to publish")
+@pytest.mark.usefixtures("handler_env")
 def test_handler_surfaces_throttling_that_outlasts_the_sdk_retries(
-    handler_env: None,
-    aws: AwsClients,
+    kit: Kit,
     item: dict[str, Any],
-    sagemaker: Stubber,
-    store: JobStore,
     lambda_context: SimpleNamespace,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # GIVEN a completed job, and SendTaskSuccess still throttled after the SDK's own retries
-    describe(sagemaker, item, "Completed")
+    describe(kit.sagemaker, item, "Completed")
     throttled = ClientError(
         {
             "Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"},
@@ -277,11 +252,11 @@ def test_handler_surfaces_throttling_that_outlasts_the_sdk_retries(
     def send_task_success(**_: Any) -> None:
         raise throttled
 
-    monkeypatch.setattr(aws.sfn, "send_task_success", send_task_success)
+    monkeypatch.setattr(kit.aws.sfn, "send_task_success", send_task_success)
     # WHEN/THEN the entry point fails with the one retryable name (EventBridge retries the event)
     with pytest.raises(TransientAwsError, match="SendTaskSuccess: ThrottlingException") as raised:
         module.handler(state_change_event(NAME, "Completed"), lambda_context)
     assert raised.value.__cause__ is throttled
     # AND the callback claim was released, so the retry can send it
-    stored = store.get_job(NAME)
+    stored = kit.store.get_job(NAME)
     assert stored is not None and stored["callbackSent"] is False

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -28,6 +27,8 @@ from lambda_fakes import (
     REGION,
     T0,
     AwsClients,
+    Deployed,
+    Kit,
     describe_response,
     pending_job,
     request_of,
@@ -99,47 +100,61 @@ def no_such_job(sagemaker: Stubber) -> None:
     sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "Could not find job")
 
 
+def abort_while_running(kit: Kit, item: dict[str, Any], execution: str) -> None:
+    """The execution of the running job ``item`` is aborted; the monitor will describe and stop the job."""
+    kit.aws.sfn.stop_execution(executionArn=execution)
+    describe(kit.sagemaker, item, human=10)
+    kit.sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
+
+
 def test_first_look_writes_a_snapshot(
-    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls
+    kit: Kit,
+    item: dict[str, Any],
+    run: Any,
 ) -> None:
     # GIVEN a running job with some human labels
-    describe(sagemaker, item, human=10, unlabeled=1240)
+    describe(kit.sagemaker, item, human=10, unlabeled=1240)
     # WHEN the monitor runs
     summary = run()
     # THEN a snapshot holds the counters, the progress clock starts, and nothing is sent
     assert summary["checked"] == 1 and summary["jobs"][0]["snapshot"] is True
-    snapshot = store.last_snapshot(NAME)
+    snapshot = kit.store.last_snapshot(NAME)
     assert snapshot is not None and snapshot["counters"]["HumanLabeled"] == 10 and snapshot["at"] == NOW
-    stored = store.get_job(NAME)
-    assert stored is not None and stored["lastProgressAt"] == NOW and sfn_calls == []
+    stored = kit.store.get_job(NAME)
+    assert stored is not None and stored["lastProgressAt"] == NOW and kit.sfn_calls == []
 
 
 def test_sends_a_missed_callback(
-    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls, capsys: Any
+    kit: Kit,
+    item: dict[str, Any],
+    run: Any,
+    capsys: Any,
 ) -> None:
     # GIVEN the job completed but its event was lost
-    describe(sagemaker, item, "Completed", human=651, machine=599)
+    describe(kit.sagemaker, item, "Completed", human=651, machine=599)
     # WHEN the monitor runs
     summary = run()
     # THEN it resumes the execution like JobStateChanged would, and leaves the recording to RecordJob
     [job] = summary["jobs"]
     assert (job["callback"], job["settled"]) == ("sent", False)
     assert chain_metric_names(capsys.readouterr().out) == []
-    assert [op for op, _ in sfn_calls] == ["SendTaskSuccess"]
-    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [NAME]
+    assert [op for op, _ in kit.sfn_calls] == ["SendTaskSuccess"]
+    assert [j["labelingJobName"] for j in kit.store.list_active_jobs()] == [NAME]
 
 
 def test_resends_a_callback_whose_claim_a_dead_sender_left(
-    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, sfn_calls: Calls
+    kit: Kit,
+    item: dict[str, Any],
+    run: Any,
 ) -> None:
     # GIVEN JobStateChanged claimed the callback of the completed job, then died before sending it
-    assert store.mark_callback_sent(NAME, "token-1", STARTED)
-    describe(sagemaker, item, "Completed", human=651, machine=599)
+    assert kit.store.mark_callback_sent(NAME, "token-1", STARTED)
+    describe(kit.sagemaker, item, "Completed", human=651, machine=599)
     # WHEN the monitor runs while the execution still waits
     summary = run()
     # THEN it sends the callback anyway (a task that no longer waits would refuse it), once
     assert summary["jobs"][0]["callback"] == "sent"
-    assert sfn_calls == [
+    assert kit.sfn_calls == [
         (
             "SendTaskSuccess",
             {
@@ -149,7 +164,7 @@ def test_resends_a_callback_whose_claim_a_dead_sender_left(
         )
     ]
     # AND the record waits for RecordJob
-    stored = store.get_job(NAME)
+    stored = kit.store.get_job(NAME)
     assert stored is not None and stored["status"] == "IN_PROGRESS" and stored["callbackSent"] is True
 
 
@@ -193,19 +208,15 @@ def test_settles_a_completed_job_whose_task_no_longer_waits(
 
 
 def test_stops_a_job_whose_execution_was_aborted(
+    kit: Kit,
     item: dict[str, Any],
     execution: str,
-    aws: AwsClients,
-    sagemaker: Stubber,
-    store: JobStore,
     run: Any,
     mailbox: Mailbox,
     capsys: Any,
 ) -> None:
     # GIVEN the execution was aborted while the job runs
-    aws.sfn.stop_execution(executionArn=execution)
-    describe(sagemaker, item, human=10)
-    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
+    abort_while_running(kit, item, execution)
     # WHEN the monitor runs
     summary = run()
     # THEN the job is asked to stop and the stop announced
@@ -217,61 +228,57 @@ def test_stops_a_job_whose_execution_was_aborted(
     assert "Stopping (the execution is ABORTED)" in mail["message"]
     assert labeling_job_url(REGION, NAME) in mail["message"]
     # AND the record stays active, with why, until Ground Truth reports the job stopped
-    [active] = store.list_active_jobs()
+    [active] = kit.store.list_active_jobs()
     assert (active["status"], active["error"]) == ("IN_PROGRESS", "ExecutionEnded")
     assert "ABORTED" in active["cause"]
 
 
 def test_records_a_stopped_job_once_ground_truth_says_it_stopped(
+    kit: Kit,
     item: dict[str, Any],
     execution: str,
-    aws: AwsClients,
-    sagemaker: Stubber,
-    store: JobStore,
     run: Any,
     capsys: Any,
 ) -> None:
     # GIVEN the monitor stopped the job of an aborted execution
-    aws.sfn.stop_execution(executionArn=execution)
-    describe(sagemaker, item, human=10)
-    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": NAME})
+    abort_while_running(kit, item, execution)
     run()
     # WHEN Ground Truth reports it Stopped at the next run
-    describe(sagemaker, item, "Stopped", human=10)
+    describe(kit.sagemaker, item, "Stopped", human=10)
     summary = run("2026-03-02T17:05:00+00:00")
     # THEN the job is settled STOPPED, counted as failed once, and leaves the active index
     [job] = summary["jobs"]
     assert job["settled"] is True and chain_metric_names(capsys.readouterr().out)[0] == "JobsFailed"
-    stored = store.get_job(NAME)
+    stored = kit.store.get_job(NAME)
     assert stored is not None and (stored["status"], stored["labelingJobStatus"]) == ("STOPPED", "Stopped")
     assert stored["countedAt"] == "2026-03-02T17:05:00+00:00"
-    assert list(store.list_active_jobs()) == []
+    assert list(kit.store.list_active_jobs()) == []
 
 
 def test_settles_a_completed_job_whose_execution_ended_exactly_once(
+    kit: Kit,
     item: dict[str, Any],
     execution: str,
-    aws: AwsClients,
-    sagemaker: Stubber,
-    store: JobStore,
     run: Any,
     mailbox: Mailbox,
     capsys: Any,
 ) -> None:
     # GIVEN the execution was aborted and the job then completed with a final model
-    aws.sfn.stop_execution(executionArn=execution)
+    kit.aws.sfn.stop_execution(executionArn=execution)
     output_uri = f"s3://lc-output/jobs/birds/{NAME}/manifests/output/output.manifest"
-    describe(sagemaker, item, "Completed", human=651, machine=599, model_arn=MODEL_ARN, output_uri=output_uri)
+    describe(
+        kit.sagemaker, item, "Completed", human=651, machine=599, model_arn=MODEL_ARN, output_uri=output_uri
+    )
     # WHEN the monitor runs twice
     first, second = run(), run("2026-03-02T17:05:00+00:00")
     # THEN the first run records the job as Ground Truth reports it (nobody else will), counting it once
     [job] = first["jobs"]
     assert job["settled"] is True and chain_metric_names(capsys.readouterr().out).count("JobsCompleted") == 1
-    stored = store.get_job(NAME)
+    stored = kit.store.get_job(NAME)
     assert stored is not None and stored["status"] == "COMPLETED" and stored["notifiedAt"] == NOW
     assert stored["counters"]["HumanLabeled"] == 651
     # AND its model feeds the chain head, although the execution ended
-    head = store.get_head("birds")
+    head = kit.store.get_head("birds")
     assert head is not None and (head["headJobName"], head["headModelArn"]) == (NAME, MODEL_ARN)
     # AND the second run finds nothing left to do
     assert (second["checked"], second["jobs"]) == (0, [])
@@ -281,43 +288,46 @@ def test_settles_a_completed_job_whose_execution_ended_exactly_once(
 
 
 def test_closes_a_record_whose_job_was_never_created_once_its_execution_ended(
-    store: JobStore,
-    chain: ChainConfig,
+    kit: Kit,
     execution: str,
-    aws: AwsClients,
-    sagemaker: Stubber,
     run: Any,
     capsys: Any,
 ) -> None:
     # GIVEN a PENDING record whose execution was aborted before StartJob created the job
-    store.put_job(pending_job(chain, NAME, now=STARTED))
-    aws.sfn.stop_execution(executionArn=execution)
-    no_such_job(sagemaker)
+    kit.store.put_job(pending_job(kit.chain, NAME, now=STARTED))
+    kit.aws.sfn.stop_execution(executionArn=execution)
+    no_such_job(kit.sagemaker)
     # WHEN the monitor runs
     summary = run()
     # THEN the record is closed FAILED (nothing exists to settle), counted once, and leaves the index
     [job] = summary["jobs"]
     assert job["settled"] is True and chain_metric_names(capsys.readouterr().out) == ["JobsFailed"]
-    stored = store.get_job(NAME)
+    stored = kit.store.get_job(NAME)
     assert stored is not None and (stored["status"], stored["error"]) == ("FAILED", "ExecutionEnded")
-    assert "ABORTED" in stored["cause"] and list(store.list_active_jobs()) == []
+    assert "ABORTED" in stored["cause"] and list(kit.store.list_active_jobs()) == []
 
 
 def test_waits_for_a_job_its_running_execution_has_not_created_yet(
-    store: JobStore, chain: ChainConfig, execution: str, sagemaker: Stubber, run: Any
+    kit: Kit,
+    execution: str,
+    run: Any,
 ) -> None:
     # GIVEN a PENDING record of a running execution (StartJob is about to create the job)
-    store.put_job(pending_job(chain, NAME, now=STARTED))
-    no_such_job(sagemaker)
+    kit.store.put_job(pending_job(kit.chain, NAME, now=STARTED))
+    no_such_job(kit.sagemaker)
     # WHEN the monitor runs THEN the record is left as it is
     [job] = run()["jobs"]
     assert job["settled"] is False and job["labelingJobStatus"] is None
-    [active] = store.list_active_jobs()
+    [active] = kit.store.list_active_jobs()
     assert active["status"] == "PENDING" and "error" not in active
 
 
 def test_alerts_once_per_stall(
-    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any, mailbox: Mailbox
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    store: JobStore,
+    run: Any,
+    mailbox: Mailbox,
 ) -> None:
     # GIVEN counters unchanged for 3 hours (alert after 60 minutes)
     store.put_snapshot(
@@ -343,7 +353,10 @@ def test_alerts_once_per_stall(
 
 
 def test_progress_rearms_the_stall_alert(
-    item: dict[str, Any], sagemaker: Stubber, store: JobStore, run: Any
+    item: dict[str, Any],
+    sagemaker: Stubber,
+    store: JobStore,
+    run: Any,
 ) -> None:
     # GIVEN a stall already reported
     store.put_snapshot({**records.snapshot_key(NAME, STARTED), "counters": {"HumanLabeled": 10}})
@@ -357,27 +370,32 @@ def test_progress_rearms_the_stall_alert(
 
 
 def test_fails_when_a_job_cannot_be_checked_after_checking_the_others(
-    item: dict[str, Any], chain: ChainConfig, execution: str, sagemaker: Stubber, store: JobStore, run: Any
+    kit: Kit,
+    item: dict[str, Any],
+    execution: str,
+    run: Any,
 ) -> None:
     # GIVEN two active jobs; describing the older one fails
-    other = pending_job(chain, "lc-birds-0002-abcd1234", sequence=2, now="2026-03-02T15:00:00+00:00")
-    store.put_job(other)
-    store.mark_in_progress(other["labelingJobName"], "token-2", execution, "arn:job2", STARTED)
-    sagemaker.add_client_error("describe_labeling_job", "InternalFailure", "boom")
-    describe(sagemaker, other, human=3)
+    other = pending_job(kit.chain, "lc-birds-0002-abcd1234", sequence=2, now="2026-03-02T15:00:00+00:00")
+    kit.store.put_job(other)
+    kit.store.mark_in_progress(other["labelingJobName"], "token-2", execution, "arn:job2", STARTED)
+    kit.sagemaker.add_client_error("describe_labeling_job", "InternalFailure", "boom")
+    describe(kit.sagemaker, other, human=3)
     # WHEN/THEN the monitor still checks the second job, then reports the failure
     with pytest.raises(MonitorIncomplete, match=NAME):
         run()
-    assert store.last_snapshot("lc-birds-0002-abcd1234") is not None
+    assert kit.store.last_snapshot("lc-birds-0002-abcd1234") is not None
 
 
 def test_handler_reports_active_jobs(
-    handler_env: None, item: dict[str, Any], sagemaker: Stubber, lambda_context: SimpleNamespace, capsys: Any
+    deployed: Deployed,
+    item: dict[str, Any],
+    capsys: Any,
 ) -> None:
     # GIVEN the deployed environment and one running job
-    describe(sagemaker, item, human=1)
+    describe(deployed.sagemaker, item, human=1)
     # WHEN the scheduled entry point runs
-    summary = monitor_module.handler({"source": "aws.events"}, lambda_context)
+    summary = monitor_module.handler({"source": "aws.events"}, deployed.context)
     # THEN it checked the job and emitted the pipeline-wide metrics
     assert summary["checked"] == 1
     assert metric_points(capsys.readouterr().out) == [
@@ -388,38 +406,34 @@ def test_handler_reports_active_jobs(
 
 
 def test_handler_counts_a_stall(
-    handler_env: None,
+    deployed: Deployed,
     item: dict[str, Any],
-    sagemaker: Stubber,
     store: JobStore,
-    lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
     # GIVEN a job whose counters have not moved since it started, hours ago (alert after 60 minutes)
     counters = {"TotalLabeled": 10, "HumanLabeled": 10, "Unlabeled": 1240}
     store.put_snapshot({**records.snapshot_key(NAME, STARTED), "counters": counters})
-    describe(sagemaker, item, human=10, unlabeled=1240)
+    describe(deployed.sagemaker, item, human=10, unlabeled=1240)
     # WHEN the scheduled entry point runs
-    monitor_module.handler({"source": "aws.events"}, lambda_context)
+    monitor_module.handler({"source": "aws.events"}, deployed.context)
     # THEN the stall is counted once
     assert service_point("StalledJobs", 1.0) in metric_points(capsys.readouterr().out)
 
 
 def test_handler_counts_jobs_it_settles_per_chain(
-    handler_env: None,
+    deployed: Deployed,
     item: dict[str, Any],
     execution: str,
     aws: AwsClients,
-    sagemaker: Stubber,
-    lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
     # GIVEN the execution was aborted and Ground Truth reports the job Stopped (nobody else will count it)
     aws.sfn.stop_execution(executionArn=execution)
-    describe(sagemaker, item, "Stopped", human=10)
+    describe(deployed.sagemaker, item, "Stopped", human=10)
     # WHEN the scheduled entry point runs twice
-    first = monitor_module.handler({"source": "aws.events"}, lambda_context)
-    monitor_module.handler({"source": "aws.events"}, lambda_context)
+    first = monitor_module.handler({"source": "aws.events"}, deployed.context)
+    monitor_module.handler({"source": "aws.events"}, deployed.context)
     # THEN the job counts as failed for its chain, once, with its figures
     points = metric_points(capsys.readouterr().out)
     assert [p for p in points if p.name == "JobsFailed"] == [chain_point("JobsFailed", 1.0)]
@@ -430,16 +444,14 @@ def test_handler_counts_jobs_it_settles_per_chain(
 
 
 def test_handler_reports_the_checked_jobs_when_some_fail(
-    handler_env: None,
+    deployed: Deployed,
     item: dict[str, Any],
-    sagemaker: Stubber,
-    lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
     # GIVEN describing the only active job fails
-    sagemaker.add_client_error("describe_labeling_job", "InternalFailure", "boom")
+    deployed.sagemaker.add_client_error("describe_labeling_job", "InternalFailure", "boom")
     # WHEN/THEN the invocation fails but still reports its metrics
     with pytest.raises(MonitorIncomplete):
-        monitor_module.handler({"source": "aws.events"}, lambda_context)
+        monitor_module.handler({"source": "aws.events"}, deployed.context)
     points = metric_points(capsys.readouterr().out)
     assert service_point("ActiveJobs", 0.0) in points and service_point("NotificationsFailed", 0.0) in points

@@ -30,6 +30,7 @@ from lambda_fakes import (
     ROLE_ARN,
     T0,
     AwsClients,
+    Kit,
     make_chain,
     manifest_lines,
     prepare_event,
@@ -102,7 +103,11 @@ def upload(aws: AwsClients, body: bytes, key: str = KEY, bucket: str = INPUT_BUC
     ],
 )
 def test_an_event_key_with_a_plus_names_the_uploaded_object(
-    aws: AwsClients, store: JobStore, run: Any, event_key: str, spelling: str
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
+    event_key: str,
+    spelling: str,
 ) -> None:
     # GIVEN a manifest uploaded as "batch 2+extra.manifest"; an event spells its key one way or the other
     key = "incoming/birds/batch 2+extra.manifest"
@@ -210,24 +215,27 @@ def test_prepares_from_console_input_with_a_control_job(aws: AwsClients, store: 
 
 
 def test_warm_starts_from_an_external_model(
-    sagemaker: Stubber, aws: AwsClients, store: JobStore, run: Any
+    kit: Kit,
+    run: Any,
 ) -> None:
     # GIVEN a model the pipeline did not make, which exists
-    sagemaker.add_response(
+    kit.sagemaker.add_response(
         "describe_model",
         {"ModelName": "lc-birds-0001-model", "CreationTime": T0, "ModelArn": MODEL_ARN},
         {"ModelName": "lc-birds-0001-model"},
     )
-    upload(aws, manifest_lines(1250))
+    upload(kit.aws, manifest_lines(1250))
     # WHEN the console names it
     result = run({"chain": "birds", "manifest": f"s3://{INPUT_BUCKET}/{KEY}", "warmStart": MODEL_ARN})
     # THEN the job starts from it
-    request = request_of(store, result["jobs"]["main"]["labelingJobName"])
+    request = request_of(kit.store, result["jobs"]["main"]["labelingJobName"])
     assert request["LabelingJobAlgorithmsConfig"]["InitialActiveLearningModelArn"] == MODEL_ARN
 
 
 def test_accepts_a_small_manifest_when_auto_labeling_is_off(
-    aws: AwsClients, store: JobStore, run: Any
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
 ) -> None:
     # GIVEN a chain without auto-labeling and a 10-object manifest
     event = upload(aws, manifest_lines(10))
@@ -258,7 +266,9 @@ def test_prepares_inline_text_without_a_bucket_check(aws: AwsClients, store: Job
 
 
 def test_a_second_execution_for_the_same_upload_is_a_duplicate(
-    aws: AwsClients, store: JobStore, run: Any
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
 ) -> None:
     # GIVEN an upload prepared by execution 1, which still runs
     start_execution(aws, EXECUTION_ARN)
@@ -291,7 +301,10 @@ def test_a_retried_prepare_continues_its_own_batch(aws: AwsClients, store: JobSt
 
 
 def test_a_failure_after_the_claim_releases_it_and_is_raised(
-    aws: AwsClients, store: JobStore, run: Any, monkeypatch: pytest.MonkeyPatch
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # GIVEN writing the artifacts fails once the upload is claimed and its sequence reserved
     event = upload(aws, manifest_lines(1250))
@@ -339,7 +352,13 @@ def _bad_line_manifest() -> bytes:
     ids=["missing", "bad-line", "too-small", "empty", "foreign-bucket", "unknown-chain"],
 )
 def test_fails_when_the_upload_is_not_acceptable(
-    aws: AwsClients, store: JobStore, run: Any, body: bytes | None, key: str, error: type, message: str
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
+    body: bytes | None,
+    key: str,
+    error: type,
+    message: str,
 ) -> None:
     # GIVEN an upload event for a missing or unacceptable manifest
     event = upload(aws, body, key=key) if body is not None else s3_event(INPUT_BUCKET, key, None, "etag-1")
@@ -394,7 +413,12 @@ def test_fails_when_the_upload_is_not_acceptable(
     ],
 )
 def test_rejects_bad_console_input(
-    aws: AwsClients, store: JobStore, run: Any, console: dict[str, Any], error: type, message: str
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
+    console: dict[str, Any],
+    error: type,
+    message: str,
 ) -> None:
     # GIVEN a valid manifest but a wrong console request
     upload(aws, manifest_lines(1250))
@@ -414,7 +438,11 @@ def test_fails_when_the_external_model_does_not_exist(sagemaker: Stubber, aws: A
 
 
 def test_handler_runs_with_the_deployed_environment(
-    handler_env: None, buckets: None, aws: AwsClients, lambda_context: SimpleNamespace, capsys: Any
+    handler_env: None,
+    buckets: None,
+    aws: AwsClients,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
 ) -> None:
     # GIVEN the deployed environment and an uploaded manifest
     event = upload(aws, manifest_lines(1250))

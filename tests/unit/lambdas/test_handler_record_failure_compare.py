@@ -11,9 +11,7 @@ import pytest
 from botocore.stub import Stubber
 from emf_points import chain_metric_names, chain_point, metric_points, service_point
 from labelchain_fn.adapters.job_store import JobStore
-from labelchain_fn.adapters.labeling import LabelingJobs
 from labelchain_fn.adapters.notifier import Notifier
-from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.core import records
 from labelchain_fn.core.config import ChainConfig
 from labelchain_fn.core.message_format import execution_url, labeling_job_url
@@ -28,11 +26,13 @@ from lambda_fakes import (
     OUTPUT_BUCKET,
     REGION,
     AwsClients,
+    Kit,
     describe_response,
     output_line,
     pending_job,
     request_of,
     s3_event,
+    settling_of,
 )
 
 MAIN = "lc-birds-0002-abcd1234"
@@ -96,32 +96,23 @@ def describe(sagemaker: Stubber, item: dict[str, Any], status: str = "InProgress
 
 
 @pytest.fixture
-def run(
-    chain: ChainConfig, store: JobStore, labeling: LabelingJobs, objects: Objects, notifier: Notifier
-) -> Callable[..., dict[str, Any]]:
-    def _run(event: dict[str, Any], notifier: Notifier = notifier) -> dict[str, Any]:
-        return record_failure(
-            event,
-            chains={"birds": chain},
-            store=store,
-            labeling=labeling,
-            objects=objects,
-            notifier=notifier,
-            now=NOW,
-            region=REGION,
-        )
+def run(kit: Kit) -> Callable[..., dict[str, Any]]:
+    def _run(event: dict[str, Any], notifier: Notifier = kit.notifier) -> dict[str, Any]:
+        return record_failure(event, settling_of(kit, NOW, notifier))
 
     return _run
 
 
 def test_records_the_failure_and_stops_the_running_job(
-    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any, mailbox: Mailbox
+    kit: Kit,
+    run: Any,
+    mailbox: Mailbox,
 ) -> None:
     # GIVEN RecordJob failed while Ground Truth still runs the main job
-    item = running(store, chain, MAIN)
-    claimed(store)
-    describe(sagemaker, item, human=10)
-    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
+    item = running(kit.store, kit.chain, MAIN)
+    claimed(kit.store)
+    describe(kit.sagemaker, item, human=10)
+    kit.sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
     # WHEN RecordFailure runs
     result = run(failure_event(prepared(MAIN)))
     # THEN the readable cause is returned; the job is not settled yet, so only the execution counts
@@ -134,13 +125,13 @@ def test_records_the_failure_and_stops_the_running_job(
     assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
     # AND the job is asked to stop and keeps its status and the active index (the monitor records STOPPED
     # once Ground Truth says so), with the execution's error noted
-    [job] = store.list_active_jobs()
+    [job] = kit.store.list_active_jobs()
     assert (job["labelingJobName"], job["status"], job["error"]) == (MAIN, "IN_PROGRESS", "LabelingJobFailed")
     # AND the upload stays claimed: its labeling job exists
-    upload = store.get_upload(UPLOAD_KEY)
+    upload = kit.store.get_upload(UPLOAD_KEY)
     assert upload is not None and upload["status"] == "PREPARED" and "error" not in upload
     # AND a FAILURE item keeps the original execution input
-    failure = store.table.get(records.failure_key("run-1"))
+    failure = kit.store.table.get(records.failure_key("run-1"))
     assert failure is not None and failure["chain"] == "birds" and failure["labelingJobName"] == MAIN
     assert json.loads(failure["input"]) == UPLOAD
     # AND the notification names the error, its cause, the stopped job and the console pages
@@ -153,24 +144,21 @@ def test_records_the_failure_and_stops_the_running_job(
     assert f"  Execution: {execution_url(REGION, EXECUTION_ARN)}" in lines
 
 
+@pytest.mark.usefixtures("buckets")
 def test_a_completed_job_is_recorded_even_though_its_execution_failed(
-    aws: AwsClients,
-    buckets: None,
-    store: JobStore,
-    chain: ChainConfig,
-    sagemaker: Stubber,
+    kit: Kit,
     run: Any,
     mailbox: Mailbox,
     capsys: Any,
 ) -> None:
     # GIVEN Ground Truth completed the main job, then RecordJob failed (a paid job must not be lost)
-    item = running(store, chain, MAIN)
-    claimed(store)
+    item = running(kit.store, kit.chain, MAIN)
+    claimed(kit.store)
     output_key = f"jobs/birds/{MAIN}/manifests/output/output.manifest"
     body = b"".join(output_line(i, human=i < 651) for i in range(1250))
-    aws.s3.put_object(Bucket=OUTPUT_BUCKET, Key=output_key, Body=body)
+    kit.aws.s3.put_object(Bucket=OUTPUT_BUCKET, Key=output_key, Body=body)
     describe(
-        sagemaker,
+        kit.sagemaker,
         item,
         "Completed",
         human=651,
@@ -181,20 +169,20 @@ def test_a_completed_job_is_recorded_even_though_its_execution_failed(
     # WHEN RecordFailure runs
     result = run(failure_event(prepared(MAIN), "States.Timeout", "RecordJob timed out"))
     # THEN the job is recorded COMPLETED as Ground Truth says, with its figures and the execution's error
-    job = store.get_job(MAIN)
+    job = kit.store.get_job(MAIN)
     assert job is not None and (job["status"], job["error"]) == ("COMPLETED", "States.Timeout")
-    assert job["counters"]["HumanLabeled"] == 651 and list(store.list_active_jobs()) == []
+    assert job["counters"]["HumanLabeled"] == 651 and list(kit.store.list_active_jobs()) == []
     # AND its model feeds the chain head
-    head = store.get_head("birds")
+    head = kit.store.get_head("birds")
     assert head is not None and (head["headJobName"], head["headModelArn"]) == (MAIN, MODEL_ARN)
-    assert store.get_model(MODEL_ARN) is not None
+    assert kit.store.get_model(MODEL_ARN) is not None
     # AND it is counted as completed (once), next to the failed execution
     assert result["closedJobs"] == [MAIN]
     assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
     counted = chain_metric_names(capsys.readouterr().out)
     assert counted.count("JobsCompleted") == 1 and "JobsFailed" not in counted
     # AND the upload stays claimed, and both the job and the failure are announced
-    upload = store.get_upload(UPLOAD_KEY)
+    upload = kit.store.get_upload(UPLOAD_KEY)
     assert upload is not None and upload["status"] == "PREPARED"
     subjects = [m["subject"] for m in mailbox()]
     assert subjects == [
@@ -204,27 +192,29 @@ def test_a_completed_job_is_recorded_even_though_its_execution_failed(
 
 
 def test_a_job_ground_truth_never_created_is_closed_and_the_upload_released(
-    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any, capsys: Any
+    kit: Kit,
+    run: Any,
+    capsys: Any,
 ) -> None:
     # GIVEN StartJob failed before Ground Truth created the job
-    store.put_job(pending_job(chain, MAIN, sequence=2))
-    claimed(store)
-    sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
+    kit.store.put_job(pending_job(kit.chain, MAIN, sequence=2))
+    claimed(kit.store)
+    kit.sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
     # WHEN RecordFailure runs
     result = run(failure_event(prepared(MAIN), "LabelingJobRequestInvalid", "bad request"))
     # THEN the record is FAILED with the execution's error and out of the active index, counted once
-    job = store.get_job(MAIN)
+    job = kit.store.get_job(MAIN)
     assert job is not None and (job["status"], job["error"], job["cause"]) == (
         "FAILED",
         "LabelingJobRequestInvalid",
         "bad request",
     )
-    assert list(store.list_active_jobs()) == []
+    assert list(kit.store.list_active_jobs()) == []
     assert result["closedJobs"] == [MAIN]
     assert [d.name for d in result["metrics"]] == ["ExecutionsFailed"]
     assert chain_metric_names(capsys.readouterr().out) == ["JobsFailed"]
     # AND the upload claim is released with the error, so a retry of the upload can take the batch over
-    upload = store.get_upload(UPLOAD_KEY)
+    upload = kit.store.get_upload(UPLOAD_KEY)
     assert upload is not None and (upload["status"], upload["error"], upload["cause"]) == (
         "RELEASED",
         "LabelingJobRequestInvalid",
@@ -233,27 +223,31 @@ def test_a_job_ground_truth_never_created_is_closed_and_the_upload_released(
 
 
 def test_the_upload_stays_claimed_when_ground_truth_has_a_job_whose_arn_was_never_stored(
-    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any
+    kit: Kit,
+    run: Any,
 ) -> None:
     # GIVEN StartJob created the job, then died before storing its token and ARN (the record is PENDING),
     # and the execution failed when the retries ran out
-    item = pending_job(chain, MAIN, sequence=2)
-    store.put_job(item)
-    claimed(store)
-    describe(sagemaker, item, human=10)
-    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
+    item = pending_job(kit.chain, MAIN, sequence=2)
+    kit.store.put_job(item)
+    claimed(kit.store)
+    describe(kit.sagemaker, item, human=10)
+    kit.sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": MAIN})
     # WHEN RecordFailure runs
     run(failure_event(prepared(MAIN), "Lambda.Unknown", "StartJob died"))
     # THEN the job Ground Truth runs is stopped and the record stays active for the monitor
-    [job] = store.list_active_jobs()
+    [job] = kit.store.list_active_jobs()
     assert (job["labelingJobName"], job["error"]) == (MAIN, "Lambda.Unknown")
     # AND the upload is not released: a labeling job exists for the batch, so no retry may take it over
-    upload = store.get_upload(UPLOAD_KEY)
+    upload = kit.store.get_upload(UPLOAD_KEY)
     assert upload is not None and upload["status"] == "PREPARED"
 
 
 def test_a_job_the_monitor_settled_keeps_its_status_and_gets_the_error(
-    store: JobStore, chain: ChainConfig, run: Any, capsys: Any
+    store: JobStore,
+    chain: ChainConfig,
+    run: Any,
+    capsys: Any,
 ) -> None:
     # GIVEN the monitor already settled the execution's job as COMPLETED, and counted it
     running(store, chain, MAIN)
@@ -276,7 +270,10 @@ def test_a_job_the_monitor_settled_keeps_its_status_and_gets_the_error(
 
 
 def test_a_settled_job_whose_settler_died_before_counting_it_is_counted_once(
-    store: JobStore, chain: ChainConfig, run: Any, capsys: Any
+    store: JobStore,
+    chain: ChainConfig,
+    run: Any,
+    capsys: Any,
 ) -> None:
     # GIVEN RecordJob settled the job COMPLETED, then died before it printed the job's metrics
     running(store, chain, MAIN)
@@ -307,24 +304,25 @@ def test_records_a_prepare_failure_without_jobs(store: JobStore, run: Any) -> No
 
 
 def test_a_failed_comparison_keeps_the_finished_job(
-    store: JobStore, chain: ChainConfig, sagemaker: Stubber, run: Any
+    kit: Kit,
+    run: Any,
 ) -> None:
     # GIVEN the main job was recorded, then the comparison failed while the control job runs
-    running(store, chain, MAIN)
-    assert store.record_figures(MAIN, "COMPLETED", {}, NOW).first
-    control = running(store, chain, CONTROL, "control")
-    describe(sagemaker, control, human=3)
-    sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": CONTROL})
+    running(kit.store, kit.chain, MAIN)
+    assert kit.store.record_figures(MAIN, "COMPLETED", {}, NOW).first
+    control = running(kit.store, kit.chain, CONTROL, "control")
+    describe(kit.sagemaker, control, human=3)
+    kit.sagemaker.add_response("stop_labeling_job", {}, {"LabelingJobName": CONTROL})
     # WHEN RecordFailure runs
     result = run(failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out"))
     # THEN only the control job is stopped (it stays active until it has stopped); the completed one keeps
     # Ground Truth's status (the execution's error is noted on it), and neither is counted by this call
     assert result["closedJobs"] == []
-    main, stopped = store.get_job(MAIN), store.get_job(CONTROL)
+    main, stopped = kit.store.get_job(MAIN), kit.store.get_job(CONTROL)
     assert main is not None and (main["status"], main["error"]) == ("COMPLETED", "States.Timeout")
     assert "activePk" not in main
     assert stopped is not None and (stopped["status"], stopped["cause"]) == ("IN_PROGRESS", "timed out")
-    assert [j["labelingJobName"] for j in store.list_active_jobs()] == [CONTROL]
+    assert [j["labelingJobName"] for j in kit.store.list_active_jobs()] == [CONTROL]
 
 
 def test_jobs_of_another_execution_are_left_alone(store: JobStore, chain: ChainConfig, run: Any) -> None:
@@ -351,7 +349,9 @@ def test_unreadable_input_is_still_recorded(aws: AwsClients, store: JobStore, ru
 
 
 def test_record_failure_handler_returns_error_and_cause(
-    handler_env: None, lambda_context: SimpleNamespace, capsys: Any
+    handler_env: None,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
 ) -> None:
     result = record_failure_module.handler(
         failure_event(None, "ManifestTooSmall", "empty manifest"), lambda_context
@@ -364,18 +364,16 @@ def test_record_failure_handler_returns_error_and_cause(
     ]
 
 
+@pytest.mark.usefixtures("handler_env")
 def test_record_failure_handler_counts_each_job_it_closes_once(
-    handler_env: None,
-    store: JobStore,
-    chain: ChainConfig,
-    sagemaker: Stubber,
+    kit: Kit,
     lambda_context: SimpleNamespace,
     capsys: Any,
 ) -> None:
     # GIVEN the main and control jobs of an execution that failed before Ground Truth created either
     for name, role in ((MAIN, "main"), (CONTROL, "control")):
-        store.put_job(pending_job(chain, name, sequence=2, role=role))
-        sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
+        kit.store.put_job(pending_job(kit.chain, name, sequence=2, role=role))
+        kit.sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
     # WHEN the entry point records the failure twice (a Lambda retry)
     event = failure_event(prepared(MAIN, CONTROL), "States.Timeout", "timed out")
     first = record_failure_module.handler(event, lambda_context)
@@ -411,19 +409,20 @@ COMPARE_EVENT = {
 
 
 def test_compare_stores_and_announces_the_comparison(
-    store: JobStore, chain: ChainConfig, notifier: Notifier, mailbox: Mailbox
+    kit: Kit,
+    mailbox: Mailbox,
 ) -> None:
     # GIVEN the warm-started job 2 (recorded by its execution) and its cold control (the blog's figures)
     # WHEN they are compared
-    running(store, chain, MAIN)
-    result = compare(COMPARE_EVENT, store=store, notifier=notifier, now=NOW, region=REGION)
+    running(kit.store, kit.chain, MAIN)
+    result = compare(COMPARE_EVENT, store=kit.store, notifier=kit.notifier, now=NOW, region=REGION)
     # THEN the saving is stored next to the main job and announced
     assert (result["machinePercentDelta"], result["costSavingPercent"], result["elapsedRatio"]) == (
         19.0,
         16.7,
         0.5,
     )
-    stored = store.table.get(records.comparison_key(MAIN))
+    stored = kit.store.table.get(records.comparison_key(MAIN))
     assert stored is not None and stored["gsi1sk"] == "COMPARISON#00000002"
     assert stored["warm"]["labelingJobName"] == MAIN and stored["control"]["labelingJobName"] == CONTROL
     [mail] = mailbox()
@@ -439,7 +438,9 @@ def test_compare_stores_and_announces_the_comparison(
 
 
 def test_compare_handler_emits_the_saving(
-    handler_env: None, lambda_context: SimpleNamespace, capsys: Any
+    handler_env: None,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
 ) -> None:
     compare_module.handler(json.loads(json.dumps(COMPARE_EVENT)), lambda_context)
     points = metric_points(capsys.readouterr().out)
@@ -456,26 +457,29 @@ def test_compare_fails_without_both_summaries(store: JobStore, notifier: Notifie
 
 
 def test_compare_reports_a_failed_control_without_figures(
-    store: JobStore, chain: ChainConfig, notifier: Notifier, mailbox: Mailbox
+    kit: Kit,
+    mailbox: Mailbox,
 ) -> None:
     # GIVEN the main job completed, and ControlJobFailed's summary of a control that was stopped
-    running(store, chain, MAIN)
+    running(kit.store, kit.chain, MAIN)
     control = {**summary(CONTROL, "control", 0, 0, 0), "status": "IN_PROGRESS", "error": "States.Timeout"}
     # WHEN they are compared
     result = compare(
-        {**COMPARE_EVENT, "control": control}, store=store, notifier=notifier, now=NOW, region=REGION
+        {**COMPARE_EVENT, "control": control}, store=kit.store, notifier=kit.notifier, now=NOW, region=REGION
     )
     # THEN the stored comparison says the control failed and holds no deltas
     assert result["controlFailed"] is True and result["controlError"] == "States.Timeout"
     assert not {"machinePercentDelta", "costSavingPercent", "elapsedRatio"} & set(result)
-    stored = store.table.get(records.comparison_key(MAIN))
+    stored = kit.store.table.get(records.comparison_key(MAIN))
     assert stored is not None and stored["controlFailed"] is True
     [mail] = mailbox()
     assert mail["subject"] == "labelchain: birds control job failed (States.Timeout); no comparison"
 
 
 def test_compare_handler_emits_no_saving_for_a_failed_control(
-    handler_env: None, lambda_context: SimpleNamespace, capsys: Any
+    handler_env: None,
+    lambda_context: SimpleNamespace,
+    capsys: Any,
 ) -> None:
     control = {**summary(CONTROL, "control", 0, 0, 0), "status": "FAILED", "error": "LabelingJobFailed"}
     compare_module.handler(json.loads(json.dumps({**COMPARE_EVENT, "control": control})), lambda_context)

@@ -11,11 +11,9 @@ import json
 from typing import Any
 
 import pytest
-from botocore.stub import Stubber
 from labelchain_fn.adapters.callbacks import Callbacks
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.labeling import LabelingJobs
-from labelchain_fn.adapters.notifier import Notifier
 from labelchain_fn.adapters.objects import Objects
 from labelchain_fn.adapters.settings import Settings
 from labelchain_fn.core import records
@@ -30,13 +28,14 @@ from lambda_fakes import (
     EXECUTION_ARN,
     INPUT_BUCKET,
     OTHER_EXECUTION_ARN,
-    REGION,
     AwsClients,
+    Kit,
     make_chain,
     manifest_lines,
     pending_job,
     prepare_event,
     s3_event,
+    settling_of,
 )
 
 KEY = "incoming/birds/batch.manifest"
@@ -90,6 +89,13 @@ def claim(store: JobStore, callbacks: Callbacks, execution_arn: str = OTHER_EXEC
     )
 
 
+def job_of_an_ended_execution(kit: Kit) -> None:
+    """Execution 1 prepared the upload, its labeling job was created, and the execution has ended."""
+    execution(kit.aws, EXECUTION_ARN, ended=True)
+    prepared_by(kit.store, kit.chain, EXECUTION_ARN)
+    kit.store.mark_in_progress(MAIN, "t", EXECUTION_ARN, "arn:job", NOW)
+
+
 def test_the_first_execution_claims_the_upload(store: JobStore, callbacks: Callbacks) -> None:
     # GIVEN an upload nobody claimed  WHEN execution 1 claims it  THEN it owns it, taking nothing over
     outcome = claim(store, callbacks, EXECUTION_ARN)
@@ -98,79 +104,78 @@ def test_the_first_execution_claims_the_upload(store: JobStore, callbacks: Callb
 
 
 def test_an_upload_whose_owner_still_runs_is_a_duplicate(
-    aws: AwsClients, store: JobStore, chain: ChainConfig, callbacks: Callbacks
+    kit: Kit,
 ) -> None:
     # GIVEN execution 1 prepared the upload and still runs (its StartJob has not created the job yet)
-    execution(aws, EXECUTION_ARN)
-    prepared_by(store, chain, EXECUTION_ARN)
+    execution(kit.aws, EXECUTION_ARN)
+    prepared_by(kit.store, kit.chain, EXECUTION_ARN)
     # WHEN execution 2 claims the same upload
-    outcome = claim(store, callbacks)
+    outcome = claim(kit.store, kit.callbacks)
     # THEN it does not own it (a duplicate no-op), and execution 1's batch is untouched
     assert not outcome.claim.owned and outcome.taken_over_from is None
     assert outcome.claim.item["executionArn"] == EXECUTION_ARN
-    job = store.get_job(MAIN)
+    job = kit.store.get_job(MAIN)
     assert job is not None and job["executionArn"] == EXECUTION_ARN
 
 
 @pytest.mark.parametrize("status", ["IN_PROGRESS", "COMPLETED"])
 def test_an_upload_whose_labeling_job_exists_is_a_duplicate(
-    aws: AwsClients, store: JobStore, chain: ChainConfig, callbacks: Callbacks, status: str
+    kit: Kit,
+    status: str,
 ) -> None:
     # GIVEN execution 1's labeling job exists (running or completed), and execution 1 has ended
-    execution(aws, EXECUTION_ARN, ended=True)
-    prepared_by(store, chain, EXECUTION_ARN)
-    store.mark_in_progress(MAIN, "t", EXECUTION_ARN, "arn:job", NOW)
+    job_of_an_ended_execution(kit)
     if status == "COMPLETED":
-        store.record_figures(MAIN, "COMPLETED", {"labelingJobStatus": "Completed"}, NOW)
+        kit.store.record_figures(MAIN, "COMPLETED", {"labelingJobStatus": "Completed"}, NOW)
     # WHEN execution 2 claims the same upload  THEN it is a duplicate: the batch became a job already
-    outcome = claim(store, callbacks)
+    outcome = claim(kit.store, kit.callbacks)
     assert not outcome.claim.owned and outcome.taken_over_from is None
 
 
 @pytest.mark.parametrize("status", ["FAILED", "STOPPED"])
 def test_an_upload_whose_labeling_job_failed_is_already_processed(
-    aws: AwsClients, store: JobStore, chain: ChainConfig, callbacks: Callbacks, status: str
+    kit: Kit,
+    status: str,
 ) -> None:
     # GIVEN execution 1's labeling job ended FAILED or STOPPED in Ground Truth
-    execution(aws, EXECUTION_ARN, ended=True)
-    prepared_by(store, chain, EXECUTION_ARN)
-    store.mark_in_progress(MAIN, "t", EXECUTION_ARN, "arn:job", NOW)
-    store.record_figures(MAIN, status, {"failureReason": "ClientError: no access"}, NOW)
+    job_of_an_ended_execution(kit)
+    kit.store.record_figures(MAIN, status, {"failureReason": "ClientError: no access"}, NOW)
     # WHEN/THEN execution 2 is refused by name: the earlier execution, job and status, and what to do
     with pytest.raises(BatchAlreadyProcessed) as refused:
-        claim(store, callbacks)
+        claim(kit.store, kit.callbacks)
     message = str(refused.value)
     assert f"s3://{INPUT_BUCKET}/{KEY} (version v1)" in message and MAIN in message
     assert f"of execution {EXECUTION_ARN}, which ended {status}: ClientError: no access" in message
     assert message.endswith("upload the manifest again to label it anew")
     # AND the claim stays execution 1's
-    upload = store.get_upload(UPLOAD_KEY)
+    upload = kit.store.get_upload(UPLOAD_KEY)
     assert upload is not None and upload["executionArn"] == EXECUTION_ARN
 
 
 @pytest.mark.parametrize("owner", ["aborted", "unknown"])
 def test_an_upload_whose_owner_ended_without_a_labeling_job_is_taken_over(
-    aws: AwsClients, store: JobStore, chain: ChainConfig, callbacks: Callbacks, owner: str
+    kit: Kit,
+    owner: str,
 ) -> None:
     # GIVEN execution 1 prepared the upload, then ended (or is unknown) before creating the labeling job
     if owner == "aborted":
-        execution(aws, EXECUTION_ARN, ended=True)
-    prepared_by(store, chain, EXECUTION_ARN)
+        execution(kit.aws, EXECUTION_ARN, ended=True)
+    prepared_by(kit.store, kit.chain, EXECUTION_ARN)
     # WHEN execution 2 claims the same upload
-    outcome = claim(store, callbacks)
+    outcome = claim(kit.store, kit.callbacks)
     # THEN it takes the upload over, keeping its sequence number
     assert outcome.claim.owned and outcome.taken_over_from == EXECUTION_ARN
     assert outcome.claim.item["executionArn"] == OTHER_EXECUTION_ARN and outcome.claim.item["sequence"] == 1
 
 
 def test_a_released_upload_is_claimed_directly(
-    aws: AwsClients, store: JobStore, chain: ChainConfig, callbacks: Callbacks
+    kit: Kit,
 ) -> None:
     # GIVEN execution 1 failed after claiming the upload and released it
-    prepared_by(store, chain, EXECUTION_ARN)
-    store.release_upload(UPLOAD_KEY, EXECUTION_ARN, "LabelingJobRequestInvalid", "bad request")
+    prepared_by(kit.store, kit.chain, EXECUTION_ARN)
+    kit.store.release_upload(UPLOAD_KEY, EXECUTION_ARN, "LabelingJobRequestInvalid", "bad request")
     # WHEN execution 2 claims it  THEN it owns it with the same sequence number, without the old error
-    outcome = claim(store, callbacks)
+    outcome = claim(kit.store, kit.callbacks)
     assert outcome.claim.owned and outcome.claim.item["sequence"] == 1
     assert "error" not in outcome.claim.item
 
@@ -213,7 +218,9 @@ def run(
 
 
 def test_prepare_takes_over_the_batch_of_an_execution_that_died_before_starting_the_job(
-    aws: AwsClients, store: JobStore, run: Any
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
 ) -> None:
     # GIVEN execution 1 prepared the upload and was then aborted before StartJob created the job
     execution(aws, EXECUTION_ARN)
@@ -232,7 +239,9 @@ def test_prepare_takes_over_the_batch_of_an_execution_that_died_before_starting_
 
 
 def test_prepare_refuses_an_upload_whose_labeling_job_failed(
-    aws: AwsClients, store: JobStore, run: Any
+    aws: AwsClients,
+    store: JobStore,
+    run: Any,
 ) -> None:
     # GIVEN execution 1's labeling job of the upload failed in Ground Truth
     first = run(EXECUTION_ARN)
@@ -247,20 +256,14 @@ def test_prepare_refuses_an_upload_whose_labeling_job_failed(
 
 
 def test_prepare_takes_over_a_batch_record_failure_released(
-    aws: AwsClients,
-    store: JobStore,
-    chain: ChainConfig,
-    sagemaker: Stubber,
-    labeling: LabelingJobs,
-    objects: Objects,
-    notifier: Notifier,
+    kit: Kit,
     uploaded: dict[str, Any],
     run: Any,
 ) -> None:
     # GIVEN execution 1 prepared the upload, StartJob failed before Ground Truth created the job, and
     # RecordFailure closed the record FAILED and released the claim
     first = run(EXECUTION_ARN)
-    sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
+    kit.sagemaker.add_client_error("describe_labeling_job", "ResourceNotFound", "no such job")
     record_failure(
         {
             "input": {**uploaded, "prepared": first},
@@ -268,20 +271,14 @@ def test_prepare_takes_over_a_batch_record_failure_released(
             "executionName": "run-1",
             "error": {"Error": "LabelingJobRequestInvalid", "Cause": "bad request"},
         },
-        chains={"birds": chain},
-        store=store,
-        labeling=labeling,
-        objects=objects,
-        notifier=notifier,
-        now=NOW,
-        region=REGION,
+        settling_of(kit, NOW),
     )
-    upload = store.get_upload(first["upload"])
+    upload = kit.store.get_upload(first["upload"])
     assert upload is not None and upload["status"] == "RELEASED"
     # WHEN the upload is retried by execution 2
     second = run(OTHER_EXECUTION_ARN)
     # THEN execution 2 takes the batch over: same sequence and names, its own PENDING, active record
     assert second["duplicate"] is False and (second["sequence"], second["jobs"]) == (1, first["jobs"])
-    job = store.get_job(first["jobs"]["main"]["labelingJobName"])
+    job = kit.store.get_job(first["jobs"]["main"]["labelingJobName"])
     assert job is not None and (job["executionArn"], job["status"]) == (OTHER_EXECUTION_ARN, "PENDING")
     assert "error" not in job and job.get("activePk") == records.ACTIVE

@@ -48,6 +48,12 @@ def head(store: JobStore) -> None:
     assert store.advance_head("birds", 1, HEAD_JOB, MODEL_ARN, NOW)
 
 
+def assert_starts_cold_from_the_head(warm: WarmStart, problem: str) -> None:
+    """The job starts cold, and the reason names the head model, its job and what was wrong with it."""
+    assert warm.initial_model_arn is None
+    assert warm.reason == f"head model {MODEL_ARN} (job {HEAD_JOB}) was {problem}"
+
+
 def test_latest_warm_starts_from_a_head_model_trained_on_the_chain_labels(
     store: JobStore, labeling: LabelingJobs, head: None
 ) -> None:
@@ -68,11 +74,7 @@ def test_latest_starts_cold_after_the_chain_labels_changed(
     # WHEN Prepare resolves "latest"
     warm = resolve("latest", chain, store, labeling)
     # THEN the job starts cold, and the reason names the model, its job and both label lists
-    assert warm.initial_model_arn is None
-    assert warm.reason == (
-        f"head model {MODEL_ARN} (job {HEAD_JOB}) was trained on labels ['Bird']; "
-        "chain birds has ['Bird', 'Nest']"
-    )
+    assert_starts_cold_from_the_head(warm, "trained on labels ['Bird']; chain birds has ['Bird', 'Nest']")
 
 
 def test_latest_starts_cold_when_the_head_model_was_trained_for_another_task_type(
@@ -83,11 +85,7 @@ def test_latest_starts_cold_when_the_head_model_was_trained_for_another_task_typ
     # WHEN Prepare resolves "latest"
     warm = resolve("latest", make_chain(), store, labeling)
     # THEN cold, and the reason names both task types
-    assert warm.initial_model_arn is None
-    assert warm.reason == (
-        f"head model {MODEL_ARN} (job {HEAD_JOB}) was trained for 'ImageClassification'; "
-        "chain birds is BoundingBox"
-    )
+    assert_starts_cold_from_the_head(warm, "trained for 'ImageClassification'; chain birds is BoundingBox")
 
 
 def test_latest_starts_cold_when_the_head_model_record_is_missing(

@@ -22,22 +22,24 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import WarmStartJobNotFound, WarmStartModelIncompatible, WarmStartModelInvalid
+from ..items import JobRecord, ModelRecord
 from ..task_types import TaskType
 from .policy import MODEL_ARN, WarmStart, classify_policy
 
 
 def _incompatibility(
-    record: Mapping[str, Any], *, chain: str, task_type: TaskType, labels: Sequence[str] | None
+    item: Mapping[str, Any], *, chain: str, task_type: TaskType, labels: Sequence[str] | None
 ) -> str | None:
     """What makes the model of MODEL item ``record`` unusable for the chain, or ``None`` when it fits.
 
     The task type must be equal; the labels must be equal in order (a label's index is its class ID),
     compared only when both ``labels`` and the record's ``labels`` are known.
     """
-    if record.get("taskType") != task_type.value:
-        return f"trained for {record.get('taskType')!r}; chain {chain} is {task_type.value}"
-    if labels is not None and "labels" in record and list(record["labels"]) != list(labels):
-        return f"trained on labels {list(record['labels'])}; chain {chain} has {list(labels)}"
+    record = ModelRecord.from_item(item)
+    if record.task_type != task_type.value:
+        return f"trained for {record.task_type!r}; chain {chain} is {task_type.value}"
+    if labels is not None and record.labels is not None and list(record.labels) != list(labels):
+        return f"trained on labels {list(record.labels)}; chain {chain} has {list(labels)}"
     return None
 
 
@@ -57,7 +59,7 @@ def _from_head(
         return WarmStart(
             policy, None, f"head model {head_model_arn} has no model record; cannot check compatibility"
         )
-    job = record.get("labelingJobName") or head_job_name
+    job = ModelRecord.from_item(record).labeling_job_name or head_job_name
     source = f" (job {job})" if job else ""
     problem = _incompatibility(record, chain=chain, task_type=task_type, labels=labels)
     if problem:
@@ -77,11 +79,12 @@ def _from_job(
 ) -> WarmStart:
     if job is None:
         raise WarmStartJobNotFound(f"job {name} not found")
-    if job.get("chain") != chain:
-        raise WarmStartJobNotFound(f"job {name} belongs to chain {job.get('chain')!r}, not {chain!r}")
-    if job.get("status") != "COMPLETED":
-        raise WarmStartJobNotFound(f"job {name} is {job.get('status')!r}, not COMPLETED")
-    model = job.get("finalModelArn")
+    named = JobRecord.from_item(job)
+    if named.chain != chain:
+        raise WarmStartJobNotFound(f"job {name} belongs to chain {named.chain!r}, not {chain!r}")
+    if named.status != "COMPLETED":
+        raise WarmStartJobNotFound(f"job {name} is {named.status!r}, not COMPLETED")
+    model = named.final_model_arn
     if not model:
         raise WarmStartJobNotFound(f"job {name} completed without a final model")
     if record is None:
@@ -117,9 +120,8 @@ def _from_model(
     problem = _incompatibility(record, chain=chain, task_type=task_type, labels=labels)
     if problem:
         raise WarmStartModelIncompatible(f"model {arn} was {problem}")
-    return WarmStart(
-        policy, arn, f"model of job {record.get('labelingJobName')} (chain {record.get('chain')})"
-    )
+    known = ModelRecord.from_item(record)
+    return WarmStart(policy, arn, f"model of job {known.labeling_job_name} (chain {known.chain})")
 
 
 def resolve_warm_start(

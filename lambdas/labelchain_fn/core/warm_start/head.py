@@ -11,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..items import JobRecord
+
 COMPLETED = "COMPLETED"
 MAIN = "main"
 
 
 def feeds_head(job: Mapping[str, Any]) -> bool:
     """Whether a JOB item (or job summary) may be the chain head: a COMPLETED main job with a final model."""
-    return job.get("role") == MAIN and job.get("status") == COMPLETED and bool(job.get("finalModelArn"))
+    record = JobRecord.from_item(job)
+    return record.role == MAIN and record.status == COMPLETED and bool(record.final_model_arn)
 
 
 def head_of(jobs: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
     """The job the head must name among ``jobs`` (one chain's JOB items), or ``None`` when none qualifies."""
     candidates = [job for job in jobs if feeds_head(job)]
-    return max(candidates, key=lambda job: int(job.get("sequence") or 0), default=None)
+    return max(candidates, key=lambda job: JobRecord.from_item(job).sequence or 0, default=None)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputInvalid, WarmStartModelInvalid
+from ..items import WarmStartItem
 from ..limits import JOB_NAME_MAX_LENGTH
 from ..naming import is_valid_name
 
@@ -26,11 +27,15 @@ class WarmStart:
     initial_model_arn: str | None
     reason: str
 
+    def to_record(self) -> WarmStartItem:
+        """The job record's ``warmStart`` map (no initial model for a cold start)."""
+        return WarmStartItem(
+            policy=self.policy, reason=self.reason, initial_model_arn=self.initial_model_arn or None
+        )
+
     def to_item(self) -> dict[str, str]:
-        """``{"policy", "initialModelArn"?, "reason"}`` for the job record (no key for a cold start)."""
-        item = {"policy": self.policy, "reason": self.reason}
-        if self.initial_model_arn:
-            item["initialModelArn"] = self.initial_model_arn
+        """``{"policy", "reason", "initialModelArn"?}`` for the job record (no model key for a cold start)."""
+        item: dict[str, str] = self.to_record().to_item()
         return item
 
 
