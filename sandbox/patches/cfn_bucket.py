@@ -17,7 +17,8 @@ from typing import Any
 from moto.s3.models import FakeBucket, s3_backends
 from moto.utilities.utils import get_partition
 
-from ._base import AttributePatch, PatchSet
+from ._base import PatchSet
+from ._cfn_hooks import HookCall, create_hook_patch, update_hook_patch
 
 _TARGETS = (
     ("TopicConfigurations", "TopicConfiguration", "Topic"),
@@ -84,51 +85,24 @@ def _apply_cors(bucket: FakeBucket, properties: dict[str, Any], account_id: str,
         setattr(bucket, _FROM_TEMPLATE, False)
 
 
-def _build_create(original: classmethod) -> classmethod:
-    def create_from_cloudformation_json(
-        cls: type[FakeBucket],
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> FakeBucket:
-        bucket = original.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        properties = cloudformation_json.get("Properties", {})
-        backend = s3_backends[account_id][get_partition(region_name)]
-        status = properties.get("VersioningConfiguration", {}).get("Status")
-        if status:
-            backend.put_bucket_versioning(bucket.name, status)
-        notifications = notification_config(properties.get("NotificationConfiguration", {}))
-        if notifications:
-            backend.put_bucket_notification_configuration(bucket.name, notifications)
-        _apply_cors(bucket, properties, account_id, region_name)
-        return bucket
-
-    return classmethod(create_from_cloudformation_json)
+def _create(call: HookCall) -> FakeBucket:
+    bucket: FakeBucket = call.moto()
+    backend = s3_backends[call.account_id][get_partition(call.region_name)]
+    status = call.properties.get("VersioningConfiguration", {}).get("Status")
+    if status:
+        backend.put_bucket_versioning(bucket.name, status)
+    notifications = notification_config(call.properties.get("NotificationConfiguration", {}))
+    if notifications:
+        backend.put_bucket_notification_configuration(bucket.name, notifications)
+    _apply_cors(bucket, call.properties, call.account_id, call.region_name)
+    return bucket
 
 
-def _build_update(original: classmethod) -> classmethod:
-    def update_from_cloudformation_json(
-        cls: type[FakeBucket],
-        original_resource: FakeBucket,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> FakeBucket:
-        # A new BucketName replaces the bucket through create_from_cloudformation_json (patched above).
-        bucket = original.__func__(
-            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-        )
-        _apply_cors(bucket, cloudformation_json.get("Properties", {}), account_id, region_name)
-        return bucket
-
-    return classmethod(update_from_cloudformation_json)
+def _update(call: HookCall) -> FakeBucket:
+    # A new BucketName replaces the bucket through create_from_cloudformation_json (patched above).
+    bucket: FakeBucket = call.moto()
+    _apply_cors(bucket, call.properties, call.account_id, call.region_name)
+    return bucket
 
 
-PATCH = PatchSet(
-    __name__,
-    AttributePatch(FakeBucket, "create_from_cloudformation_json", _build_create),
-    AttributePatch(FakeBucket, "update_from_cloudformation_json", _build_update),
-)
+PATCH = PatchSet(__name__, create_hook_patch(FakeBucket, _create), update_hook_patch(FakeBucket, _update))

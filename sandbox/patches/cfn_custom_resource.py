@@ -12,7 +12,8 @@ from typing import Any
 
 from moto.cloudformation.custom_model import CustomModel
 
-from ._base import AttributePatch, PatchSet
+from ._base import PatchSet
+from ._cfn_hooks import HookCall, create_hook_patch
 
 
 def stringify(value: Any) -> Any:
@@ -28,20 +29,8 @@ def stringify(value: Any) -> Any:
     return value
 
 
-def _build(original: classmethod) -> classmethod:
-    def create_from_cloudformation_json(
-        cls: type[CustomModel],
-        resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-        **kwargs: Any,
-    ) -> CustomModel:
-        properties = cloudformation_json.get("Properties", {})
-        converted = {**cloudformation_json, "Properties": stringify(properties)}
-        return original.__func__(cls, resource_name, converted, account_id, region_name, **kwargs)
-
-    return classmethod(create_from_cloudformation_json)
+def _create(call: HookCall) -> CustomModel:
+    return call.moto({**call.cloudformation_json, "Properties": stringify(call.properties)})
 
 
-PATCH = PatchSet(__name__, AttributePatch(CustomModel, "create_from_cloudformation_json", _build))
+PATCH = PatchSet(__name__, create_hook_patch(CustomModel, _create))

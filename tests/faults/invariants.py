@@ -26,7 +26,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from labelchain_fn.core.naming import batch_hash
@@ -386,14 +385,3 @@ def emf_documents(stdout: str) -> list[dict[str, Any]]:
             if isinstance(document, dict) and "_aws" in document:
                 documents.append(document)
     return documents
-
-
-def plain(value: Any) -> Any:
-    """DynamoDB numbers as ints/floats (for printing and JSON)."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, list | set | tuple):
-        return [plain(v) for v in value]
-    return value

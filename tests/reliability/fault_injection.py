@@ -27,6 +27,13 @@ def counting(calls: list[Any]) -> Any:
     return wrapper
 
 
+def count_calls(deployed: Deployed, handler_name: str) -> list[Any]:
+    """Wrap the handler with :func:`counting`; returns the list that receives each event it is given."""
+    calls: list[Any] = []
+    deployed.wrap(handler_name, counting(calls))
+    return calls
+
+
 def count_sent_callbacks(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Count SendTaskSuccess/SendTaskFailure calls that reached Step Functions (whatever path sent them)."""
     sent: Counter[str] = Counter()

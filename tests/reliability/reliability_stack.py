@@ -20,7 +20,7 @@ from stacks.context import cdk_json_context
 
 __all__ = [
     "ACCOUNT", "BATCH", "MANUAL_KEY", "REGION", "Deployed", "Handler", "MockTarget", "assert_rejected",
-    "bind_handlers", "manifest_lines", "reliability_context", "statuses",
+    "bind_handlers", "manifest_lines", "reliability_context", "statuses", "upload_batch",
 ]  # fmt: skip
 
 MANUAL_KEY = "manual/batch-0001.manifest"  # outside incoming/: uploading it starts nothing
@@ -54,3 +54,10 @@ def assert_rejected(deployed: Deployed, run: dict[str, Any], error: str, cause: 
     assert deployed.labeling_jobs() == []
     assert [i for i in deployed.items() if i["sk"] in ("JOB", "UPLOAD")] == []
     deployed.assert_settled()
+
+
+def upload_batch(deployed: Deployed, key: str) -> dict[str, Any]:
+    """Upload a full batch of valid lines under ``key``; returns the one execution it starts, once ended."""
+    deployed.put(key, "\n".join(deployed.lines()))
+    [run] = deployed.wait_for_executions(1)
+    return run

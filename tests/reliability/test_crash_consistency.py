@@ -12,23 +12,25 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from fault_injection import counting
+from fault_injection import count_calls
 from labelchain_fn.adapters.job_store import JobStore
 from labelchain_fn.adapters.objects import Objects
-from reliability_stack import Deployed, Handler, statuses
+from reliability_stack import Deployed, Handler, statuses, upload_batch
 
 KEY = "incoming/birds/batch-0001.manifest"
 
 
-def _throttled(operation: str) -> ClientError:
-    """What botocore raises when DynamoDB keeps throttling after the SDK's own retries."""
+def _client_error(operation: str, code: str, message: str, http_status: int) -> ClientError:
+    """What botocore raises for an AWS error answer to ``operation`` (after the SDK's own retries)."""
     return ClientError(
-        {
-            "Error": {"Code": "ProvisionedThroughputExceededException", "Message": "Rate exceeded"},
-            "ResponseMetadata": {"HTTPStatusCode": 400},
-        },
+        {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": http_status}},
         operation,
     )
+
+
+def _throttled(operation: str) -> ClientError:
+    """What botocore raises when DynamoDB keeps throttling after the SDK's own retries."""
+    return _client_error(operation, "ProvisionedThroughputExceededException", "Rate exceeded", 400)
 
 
 def _fail_once(monkeypatch: pytest.MonkeyPatch, owner: Any, method: str, error: Exception) -> list[str]:
@@ -81,8 +83,7 @@ def test_record_job_failing_once_on_dynamodb_still_records_the_job_and_moves_the
     # GIVEN RecordJob's write of the figures is throttled once beyond the SDK's retries
     failed = _fail_once(monkeypatch, JobStore, "record_figures", _throttled("UpdateItem"))
     # WHEN a batch is uploaded and its job completes
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN the named retryable error was retried: the run succeeded, the job is recorded with its model
     assert failed and run["status"] == "SUCCEEDED", run
     _assert_completed_and_head(deployed)
@@ -95,8 +96,7 @@ def test_record_job_dying_after_its_writes_is_retried_and_counts_the_job_once(
     # GIVEN RecordJob times out once after it recorded the job (the answer is lost)
     died = _dies_after_answering_once(deployed, "record")
     # WHEN a batch is uploaded
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN the retry found the job recorded: the run succeeded, and the job was counted once
     assert died and run["status"] == "SUCCEEDED", run
     _assert_completed_and_head(deployed)
@@ -109,15 +109,10 @@ def test_prepare_failing_once_after_its_claim_is_retried_and_labels_the_batch(
     deployed: Deployed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the upload of the normalised manifest fails once (S3 5xx beyond the SDK's retries)
-    slow_down = ClientError(
-        {"Error": {"Code": "SlowDown", "Message": "Reduce your request rate"},
-         "ResponseMetadata": {"HTTPStatusCode": 503}},
-        "PutObject",
-    )  # fmt: skip
+    slow_down = _client_error("PutObject", "SlowDown", "Reduce your request rate", 503)
     failed = _fail_once(monkeypatch, Objects, "upload_file", slow_down)
     # WHEN a batch is uploaded
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN Prepare was retried under the same claim: one job, sequence 1, no gap, the batch labeled
     assert failed and run["status"] == "SUCCEEDED", run
     job = _assert_completed_and_head(deployed)
@@ -129,14 +124,9 @@ def test_a_batch_whose_prepare_failed_after_the_claim_is_released_and_a_retry_la
     deployed: Deployed, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN Prepare fails for good after claiming the upload (access to the artifacts bucket denied once)
-    denied = ClientError(
-        {"Error": {"Code": "AccessDenied", "Message": "Access Denied"},
-         "ResponseMetadata": {"HTTPStatusCode": 403}},
-        "PutObject",
-    )  # fmt: skip
+    denied = _client_error("PutObject", "AccessDenied", "Access Denied", 403)
     _fail_once(monkeypatch, Objects, "upload_file", denied)
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [first] = deployed.wait_for_executions(1)
+    first = upload_batch(deployed, KEY)
     # THEN the execution failed by name and the claim was released with that error: nothing stranded
     assert first["status"] == "FAILED" and first["error"] == "ClientError", first
     [claim] = [i for i in deployed.items() if i["sk"] == "UPLOAD"]
@@ -177,8 +167,7 @@ def test_a_failing_control_job_fails_only_the_control(deployed: Deployed) -> Non
 def test_a_console_rerun_of_a_batch_whose_job_failed_fails_by_name(deployed: Deployed) -> None:
     # GIVEN a batch whose labeling job failed
     deployed.fault({"kind": "fail", "reason": "ClientError: workers quit"})
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [first] = deployed.wait_for_executions(1)
+    first = upload_batch(deployed, KEY)
     assert first["status"] == "FAILED" and first["error"] == "LabelingJobFailed"
     # WHEN the same upload (same version) is started again from the console
     deployed.start_console({"chain": "birds", "manifest": f"s3://{deployed.input_bucket}/{KEY}"})
@@ -198,8 +187,7 @@ def test_a_console_rerun_of_a_batch_whose_job_failed_fails_by_name(deployed: Dep
 def test_a_stale_completed_event_resumes_nothing_while_the_job_still_runs(deployed: Deployed) -> None:
     # GIVEN a batch whose job runs for a long time
     deployed.fault({"kind": "delay", "hours": 200})
-    records: list[Any] = []
-    deployed.wrap("record", counting(records))
+    records = count_calls(deployed, "record")
     deployed.put(KEY, "\n".join(deployed.lines()))
     deadline = time.monotonic() + 30
     while not [j for j in deployed.jobs() if j["status"] == "IN_PROGRESS"] and time.monotonic() < deadline:

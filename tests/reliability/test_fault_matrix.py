@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter
-from typing import Any
 
 import pytest
-from fault_injection import count_sent_callbacks, counting, crash_after_create, emitted_metric
-from reliability_stack import ACCOUNT, REGION, Deployed, statuses
+from fault_injection import count_calls, count_sent_callbacks, crash_after_create, emitted_metric
+from reliability_stack import ACCOUNT, REGION, Deployed, statuses, upload_batch
 
 KEY = "incoming/birds/batch-0001.manifest"
 
@@ -23,11 +22,9 @@ KEY = "incoming/birds/batch-0001.manifest"
 def test_a_job_quota_hit_is_retried_and_creates_exactly_one_job(deployed: Deployed) -> None:
     # GIVEN SageMaker answers ResourceLimitExceeded to the next two CreateLabelingJob calls
     deployed.fault({"kind": "limit", "count": 2})
-    starts: list[Any] = []
-    deployed.wrap("start", counting(starts))
+    starts = count_calls(deployed, "start")
     # WHEN a batch is uploaded
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN StartJob was retried (LabelingJobThrottled) until the call went through, and the run succeeded
     assert run["status"] == "SUCCEEDED", run
     assert len(starts) == 3
@@ -40,11 +37,9 @@ def test_a_job_quota_hit_is_retried_and_creates_exactly_one_job(deployed: Deploy
 def test_fails_with_labeling_job_throttled_when_the_quota_stays_exhausted(deployed: Deployed) -> None:
     # GIVEN SageMaker refuses every CreateLabelingJob call with ResourceLimitExceeded
     deployed.fault({"kind": "limit", "count": 50})
-    starts: list[Any] = []
-    deployed.wrap("start", counting(starts))
+    starts = count_calls(deployed, "start")
     # WHEN a batch is uploaded
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN after the first call and 6 retries the execution fails by name; no job exists or runs
     assert run["status"] == "FAILED" and run["error"] == "LabelingJobThrottled", run
     assert "ResourceLimitExceeded" in run["cause"]
@@ -61,11 +56,9 @@ def test_a_start_that_dies_after_creating_the_job_is_retried_and_adopts_it(
 ) -> None:
     # GIVEN StartJob dies once between CreateLabelingJob and storing the task token
     crashed = crash_after_create(monkeypatch, deployed, crashes=1)
-    starts: list[Any] = []
-    deployed.wrap("start", counting(starts))
+    starts = count_calls(deployed, "start")
     # WHEN a batch is uploaded
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN the retry met its own job (ResourceInUse), stored the token, and exactly one job completed
     assert crashed and len(starts) == 2
     assert run["status"] == "SUCCEEDED", run
@@ -82,8 +75,7 @@ def test_a_start_that_keeps_dying_fails_and_stops_the_job_it_created(
     crash_after_create(monkeypatch, deployed, crashes=100)
     deployed.fault({"kind": "delay", "hours": 500})
     # WHEN a batch is uploaded
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    run = upload_batch(deployed, KEY)
     # THEN the execution fails by name and the job nobody waits for is stopped, not left running (paid)
     assert run["status"] == "FAILED" and run["error"] == "Sandbox.Timedout", run
     assert deployed.failure_of(run)["error"] == "Sandbox.Timedout"
@@ -103,10 +95,8 @@ def test_a_state_change_event_delivered_twice_sends_one_callback(
 ) -> None:
     # GIVEN a batch whose job completed (its own state-change event already delivered)
     sent = count_sent_callbacks(monkeypatch)
-    records: list[Any] = []
-    deployed.wrap("record", counting(records))
-    deployed.put(KEY, "\n".join(deployed.lines()))
-    [run] = deployed.wait_for_executions(1)
+    records = count_calls(deployed, "record")
+    run = upload_batch(deployed, KEY)
     [job] = deployed.jobs()
     # WHEN EventBridge delivers the same Completed event twice more
     for _ in range(2):

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from sandbox_fakes import REGION, create_function
 
 from sandbox.clock import SimClock
 from sandbox.patches import lambda_invoke
 from sandbox.scheduler import Scheduler, rate_period
 
-REGION = "us-east-1"
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -64,13 +64,30 @@ def queue(sfn_aws):
     ]
 
 
+def _schedule(rule: str, expression: str, target: dict[str, str]) -> tuple[SimClock, Scheduler]:
+    """Put the schedule rule ``rule`` with ``target``; returns a frozen clock at START and its scheduler."""
+    events = boto3.client("events", region_name=REGION)
+    events.put_rule(Name=rule, ScheduleExpression=expression)
+    events.put_targets(Rule=rule, Targets=[target])
+    clock = SimClock(None, start=START)
+    return clock, Scheduler(clock, min_real_seconds=0)
+
+
+def _held_lambda_fired_once(name: str, release: threading.Event) -> tuple[SimClock, Scheduler]:
+    """A ``rate(1 minute)`` rule on Lambda ``name``, which runs until ``release`` (5 s at most), fired once
+    an hour after START; returns the clock and the scheduler."""
+    arn = create_function(name)
+    lambda_invoke.registry.register(name, lambda event, context: release.wait(5))
+    clock, scheduler = _schedule(name, "rate(1 minute)", {"Id": "l", "Arn": arn})
+    scheduler.tick()
+    clock.advance(hours=1)
+    assert scheduler.tick() == 1
+    return clock, scheduler
+
+
 def test_a_rate_rule_fires_every_period_of_simulated_time_and_coalesces(queue):
     arn, read = queue
-    events = boto3.client("events", region_name=REGION)
-    events.put_rule(Name="monitor", ScheduleExpression="rate(15 minutes)")
-    events.put_targets(Rule="monitor", Targets=[{"Id": "q", "Arn": arn}])
-    clock = SimClock(None, start=START)
-    scheduler = Scheduler(clock, min_real_seconds=0)
+    clock, scheduler = _schedule("monitor", "rate(15 minutes)", {"Id": "q", "Arn": arn})
     # WHEN the scheduler first sees the rule THEN nothing fires
     assert scheduler.tick() == 0
     # WHEN one period passes THEN one Scheduled Event arrives
@@ -83,33 +100,19 @@ def test_a_rate_rule_fires_every_period_of_simulated_time_and_coalesces(queue):
     clock.advance(hours=2)
     assert scheduler.tick() == 1 and scheduler.tick() == 0
     # WHEN the rule is disabled THEN it stops firing
-    events.disable_rule(Name="monitor")
+    boto3.client("events", region_name=REGION).disable_rule(Name="monitor")
     clock.advance(hours=1)
     assert scheduler.tick() == 0
 
 
 def test_a_rule_does_not_fire_while_its_lambda_still_runs(sfn_aws):
+    # GIVEN a scheduled Lambda that runs until released, fired once
     release = threading.Event()
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    arn = boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName="slow",
-        Runtime="python3.12",
-        Role=role,
-        Handler="app.handler",
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-    )["FunctionArn"]
-    lambda_invoke.registry.register("slow", lambda event, context: release.wait(5))
-    events = boto3.client("events", region_name=REGION)
-    events.put_rule(Name="busy", ScheduleExpression="rate(1 minute)")
-    events.put_targets(Rule="busy", Targets=[{"Id": "l", "Arn": arn}])
-    clock = SimClock(None, start=START)
-    scheduler = Scheduler(clock, min_real_seconds=0)
-    scheduler.tick()
-    clock.advance(hours=1)
-    assert scheduler.tick() == 1
+    clock, scheduler = _held_lambda_fired_once("slow", release)
+    # WHEN the next period passes while it runs THEN the rule does not fire again
     clock.advance(hours=1)
     assert scheduler.tick() == 0  # the first invocation has not returned
+    # WHEN it returns THEN the rule fires again
     release.set()
     time.sleep(0.2)
     assert scheduler.tick() == 1
@@ -118,25 +121,7 @@ def test_a_rule_does_not_fire_while_its_lambda_still_runs(sfn_aws):
 def test_drain_waits_for_a_scheduled_lambda_still_running(sfn_aws):
     # GIVEN a scheduled Lambda that runs until released
     release = threading.Event()
-    role = boto3.client("iam", region_name=REGION).create_role(
-        RoleName="drain", AssumeRolePolicyDocument="{}"
-    )["Role"]["Arn"]
-    arn = boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName="held",
-        Runtime="python3.12",
-        Role=role,
-        Handler="app.handler",
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-    )["FunctionArn"]
-    lambda_invoke.registry.register("held", lambda event, context: release.wait(5))
-    events = boto3.client("events", region_name=REGION)
-    events.put_rule(Name="held", ScheduleExpression="rate(1 minute)")
-    events.put_targets(Rule="held", Targets=[{"Id": "l", "Arn": arn}])
-    clock = SimClock(None, start=START)
-    scheduler = Scheduler(clock, min_real_seconds=0)
-    scheduler.tick()
-    clock.advance(hours=1)
-    assert scheduler.tick() == 1
+    _clock, scheduler = _held_lambda_fired_once("held", release)
     # WHEN drained briefly THEN it reports the invocation still running
     assert scheduler.drain(timeout=0.1) is False
     # WHEN the invocation ends during a longer drain THEN the drain returns once it has ended

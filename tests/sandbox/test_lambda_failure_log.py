@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 
-import boto3
 import pytest
 from labelchain_fn.core.errors import ManifestNotFound, SourceBucketNotAllowed
-from sandbox_fakes import REGION
+from sandbox_fakes import caught_task, run_execution
 from sandbox_fakes import create_function as _function
 
 from sandbox.lambda_runtime import failure_log
@@ -26,28 +23,9 @@ def _fail_through_a_workflow(name: str, error: Exception) -> dict:
 
     arn = _function(name)
     lambda_invoke.registry.register(name, handler)
-    definition = {
-        "StartAt": "T",
-        "States": {
-            "T": {
-                "Type": "Task",
-                "Resource": arn,
-                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed"}],
-                "End": True,
-            },
-            "Failed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"},
-        },
-    }
-    sfn = boto3.client("stepfunctions", region_name=REGION)
-    machine = sfn.create_state_machine(
-        name=name, definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/x"
-    )["stateMachineArn"]
-    execution = sfn.start_execution(stateMachineArn=machine, input="{}")["executionArn"]
-    deadline = time.monotonic() + 30
-    while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-        assert time.monotonic() < deadline, "the execution did not end"
-        time.sleep(0.05)
-    return dict(result)
+    failed = {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+    definition = caught_task({"Resource": arn}, failed, ResultPath="$.error")
+    return run_execution(name, definition)
 
 
 def test_a_named_error_logs_one_line_and_no_moto_dump(sfn_aws, caplog):

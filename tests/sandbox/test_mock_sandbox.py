@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import boto3
+from sandbox_fakes import REGION, create_function, finished_execution, start_execution, wait_until
 
 from sandbox.mock import mock_sandbox
 from sandbox.patches import lambda_invoke
-
-REGION = "us-east-1"
 
 
 def test_a_workflow_with_a_labeling_job_and_its_event_runs_in_process(make_inputs, make_request):
@@ -37,7 +35,7 @@ def test_a_workflow_with_a_labeling_job_and_its_event_runs_in_process(make_input
     with mock_sandbox(handlers={"start": start, "job-changed": job_changed}) as box:
         for bucket in ("input-bucket", "output-bucket"):
             boto3.client("s3", region_name=REGION).create_bucket(Bucket=bucket)
-        arns = {name: _function(name) for name in ("start", "job-changed")}
+        arns = {name: create_function(name) for name in ("start", "job-changed")}
         events = boto3.client("events", region_name=REGION)
         events.put_rule(Name="gt", EventPattern=json.dumps({"source": ["aws.sagemaker"]}))
         events.put_targets(Rule="gt", Targets=[{"Id": "l", "Arn": arns["job-changed"]}])
@@ -52,38 +50,12 @@ def test_a_workflow_with_a_labeling_job_and_its_event_runs_in_process(make_input
                 }
             },
         }
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        machine = sfn.create_state_machine(
-            name="m", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/sfn"
-        )
-        execution = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input="{}")[
-            "executionArn"
-        ]
-        _wait(lambda: "mock-job" in tokens)
+        execution = start_execution("m", definition)
+        wait_until(lambda: "mock-job" in tokens)
         # WHEN simulated time passes
         box.advance(hours=2)
         # THEN the job completed, its event reached the Lambda and the execution resumed
         assert called_back.wait(5)
-        _wait(lambda: sfn.describe_execution(executionArn=execution)["status"] != "RUNNING")
-        result = sfn.describe_execution(executionArn=execution)
+        result = finished_execution(execution, timeout=10)
         assert result["status"] == "SUCCEEDED" and json.loads(result["output"]) == {"status": "Completed"}
     assert not lambda_invoke.PATCH.installed
-
-
-def _function(name: str) -> str:
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName=f"r-{name}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    return boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName=name,
-        Runtime="python3.12",
-        Role=role,
-        Handler="app.handler",
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-    )["FunctionArn"]
-
-
-def _wait(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "condition not met"
-        time.sleep(0.05)

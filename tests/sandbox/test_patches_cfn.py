@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import boto3
 import moto.settings
+from sandbox_fakes import REGION, create_function, finished_execution
 
 from sandbox.patches import (
     cfn_custom_resource,
@@ -17,8 +17,6 @@ from sandbox.patches import (
     server_host,
     sfn_cfn_backend,
 )
-
-REGION = "us-east-1"
 
 
 def _stack(template: dict, name: str = "stack") -> str:
@@ -57,9 +55,7 @@ def test_cfn_state_machines_land_in_the_executing_backend(sfn_aws):
         arn = _physical(stack, "Machine")
         sfn = boto3.client("stepfunctions", region_name=REGION)
         execution = sfn.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
-        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-            time.sleep(0.05)
-        assert result["status"] == "SUCCEEDED"
+        assert finished_execution(execution)["status"] == "SUCCEEDED"
     finally:
         sfn_cfn_backend.PATCH.uninstall()
 
@@ -69,15 +65,7 @@ def test_custom_resource_properties_arrive_as_strings(sfn_aws):
     try:
         received: list[dict] = []
         arrived = threading.Event()
-        iam = boto3.client("iam", region_name=REGION)
-        role = iam.create_role(RoleName="provider", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        arn = boto3.client("lambda", region_name=REGION).create_function(
-            FunctionName="provider",
-            Runtime="python3.12",
-            Role=role,
-            Handler="app.handler",
-            Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-        )["FunctionArn"]
+        arn = create_function("provider")
         lambda_invoke.registry.register(
             "provider", lambda event, context: (received.append(event), arrived.set())
         )

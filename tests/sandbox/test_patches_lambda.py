@@ -7,7 +7,7 @@ import threading
 import time
 
 import boto3
-from sandbox_fakes import EMPTY_ZIP, REGION
+from sandbox_fakes import REGION, caught_task, run_execution
 from sandbox_fakes import create_function as _function
 
 from sandbox.patches import lambda_invoke
@@ -58,27 +58,13 @@ class TestInProcessLambda:
         )
         assert payload["stackTrace"] and "throttled" in payload["stackTrace"][0]
         # AND a Step Functions Catch on the error name matches it
-        definition = {
-            "StartAt": "T",
-            "States": {
-                "T": {
-                    "Type": "Task",
-                    "Resource": arn,
-                    "End": True,
-                    "Catch": [
-                        {"ErrorEquals": ["LabelingJobThrottled"], "ResultPath": "$.error", "Next": "C"}
-                    ],
-                },
-                "C": {"Type": "Pass", "End": True},
-            },
-        }
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        sm = sfn.create_state_machine(
-            name="catch", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/x"
+        definition = caught_task(
+            {"Resource": arn},
+            {"Type": "Pass", "End": True},
+            errors=("LabelingJobThrottled",),
+            ResultPath="$.error",
         )
-        execution = sfn.start_execution(stateMachineArn=sm["stateMachineArn"], input="{}")["executionArn"]
-        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-            time.sleep(0.05)
+        result = run_execution("catch", definition)
         assert json.loads(result["output"])["error"]["Error"] == "LabelingJobThrottled"
 
     def test_reports_timeout_and_missing_handler(self, sfn_aws):
@@ -107,15 +93,7 @@ class TestInProcessLambda:
             "def handler(event, context):\n    return {'got': event}\n"
         )
         monkeypatch.syspath_prepend(str(tmp_path))
-        iam = boto3.client("iam", region_name=REGION)
-        role = iam.create_role(RoleName="resolved", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-        boto3.client("lambda", region_name=REGION).create_function(
-            FunctionName="resolved",
-            Runtime="python3.12",
-            Role=role,
-            Handler="resolvable_app.handler",
-            Code={"ZipFile": EMPTY_ZIP},
-        )
+        _function("resolved", handler="resolvable_app.handler")
         monkeypatch.setattr(lambda_invoke.registry, "resolve_handlers", True)
         # WHEN invoked without a registration THEN the configured handler ran
         assert _invoke("resolved", {"x": 1}) == ({"got": {"x": 1}}, None)

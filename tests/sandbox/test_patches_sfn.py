@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 from moto.core.config import default_user_config
+from sandbox_fakes import (
+    REGION,
+    SFN_ROLE,
+    caught_task,
+    create_function,
+    finished_execution,
+    lambda_invoke_task,
+    run_execution,
+    start_execution,
+)
 
 from sandbox.patches import (
     lambda_invoke,
@@ -20,26 +33,60 @@ from sandbox.patches import (
     sfn_time,
 )
 
-REGION = "us-east-1"
-ROLE = "arn:aws:iam::123456789012:role/sfn"
+TOKEN_TASK_RESOURCE = "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
+PASS_END = {"Type": "Pass", "End": True}
 
 
 def _run(
     definition: dict, execution_input: dict | None = None, *, name: str | None = "run", timeout: float = 20
 ) -> dict:
-    sfn = boto3.client("stepfunctions", region_name=REGION)
-    arn = sfn.create_state_machine(
-        name=f"sm-{time.monotonic_ns()}", definition=json.dumps(definition), roleArn=ROLE
-    )["stateMachineArn"]
-    kwargs = {"name": name} if name else {}
-    execution = sfn.start_execution(stateMachineArn=arn, input=json.dumps(execution_input or {}), **kwargs)[
-        "executionArn"
-    ]
+    return run_execution(
+        f"sm-{time.monotonic_ns()}",
+        definition,
+        execution_name=name,
+        execution_input=execution_input,
+        timeout=timeout,
+    )
+
+
+def _token_task(url: str, **fields: Any) -> dict:
+    """A Task state that sends its task token to the queue ``url`` and waits for the callback."""
+    return {
+        "Type": "Task",
+        "Resource": TOKEN_TASK_RESOURCE,
+        "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
+        **fields,
+    }
+
+
+@dataclass(frozen=True)
+class _WaitingForToken:
+    """A started execution, the queue its token tasks send their tokens to and the first such message."""
+
+    sqs: Any
+    url: str
+    execution: str
+    message: dict
+
+    @property
+    def token(self) -> str:
+        """The task token of the first message."""
+        return json.loads(self.message["Body"])["token"]
+
+
+def _waiting_for_token(
+    name: str, definition: Callable[[str], dict], timeout: float = 30.0
+) -> _WaitingForToken:
+    """Create the queue ``name``, start the execution ``name`` of ``definition(queue_url)`` and wait for the
+    first token message (polled every 50 ms)."""
+    sqs = boto3.client("sqs", region_name=REGION)
+    url = sqs.create_queue(QueueName=name)["QueueUrl"]
+    execution = start_execution(name, definition(url), execution_name=name)
     deadline = time.monotonic() + timeout
-    while (described := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-        assert time.monotonic() < deadline, "execution did not finish"
+    while not (messages := sqs.receive_message(QueueUrl=url).get("Messages", [])):
+        assert time.monotonic() < deadline, "the task never sent its token to the queue"
         time.sleep(0.05)
-    return described
+    return _WaitingForToken(sqs, url, execution, messages[0])
 
 
 def test_execution_switch_turns_execution_on_and_off():
@@ -61,7 +108,7 @@ def test_execution_switch_turns_execution_on_and_off():
 def test_unnamed_executions_get_distinct_uuid_names(sfn_aws):
     sfn = boto3.client("stepfunctions", region_name=REGION)
     definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
-    arn = sfn.create_state_machine(name="unnamed", definition=json.dumps(definition), roleArn=ROLE)[
+    arn = sfn.create_state_machine(name="unnamed", definition=json.dumps(definition), roleArn=SFN_ROLE)[
         "stateMachineArn"
     ]
     # WHEN started twice without a name (as EventBridge does)
@@ -83,18 +130,16 @@ def test_wait_and_retry_do_not_sleep_at_scale_zero(sfn_aws):
             raise TimeoutError("try again")
         return {"attempts": len(attempts)}
 
-    _create_function("flaky")
+    create_function("flaky")
     lambda_invoke.registry.register("flaky", flaky)
     definition = {
         "StartAt": "W",
         "States": {
             "W": {"Type": "Wait", "Seconds": 3600, "Next": "L"},
-            "L": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::lambda:invoke",
-                "OutputPath": "$.Payload",
-                "Parameters": {"FunctionName": "flaky", "Payload": {}},
-                "Retry": [
+            "L": lambda_invoke_task(
+                "flaky",
+                {},
+                Retry=[
                     {
                         "ErrorEquals": ["TimeoutError"],
                         "IntervalSeconds": 3600,
@@ -102,8 +147,8 @@ def test_wait_and_retry_do_not_sleep_at_scale_zero(sfn_aws):
                         "BackoffRate": 2,
                     }
                 ],
-                "End": True,
-            },
+                End=True,
+            ),
         },
     }
     started = time.monotonic()
@@ -125,34 +170,14 @@ def test_wait_is_scaled_not_skipped(sfn_aws):
 def test_send_task_failure_keeps_the_cause(sfn_aws):
     sfn_task_failure.PATCH.install()
     try:
-        sqs = boto3.client("sqs", region_name=REGION)
-        url = sqs.create_queue(QueueName="tokens")["QueueUrl"]
-        definition = {
-            "StartAt": "T",
-            "States": {
-                "T": {
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                    "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
-                    "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Caught"}],
-                    "End": True,
-                },
-                "Caught": {"Type": "Pass", "End": True},
-            },
-        }
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        arn = sfn.create_state_machine(name="cb", definition=json.dumps(definition), roleArn=ROLE)[
-            "stateMachineArn"
-        ]
-        execution = sfn.start_execution(stateMachineArn=arn, name="cb", input="{}")["executionArn"]
-        messages = []
-        while not messages:
-            messages = sqs.receive_message(QueueUrl=url).get("Messages", [])
-        token = json.loads(messages[0]["Body"])["token"]
+        # GIVEN an execution waiting for a task token, with a Catch that keeps the error at $.error
+        waiting = _waiting_for_token(
+            "cb", lambda url: caught_task(_token_task(url), PASS_END, ResultPath="$.error")
+        )
         # WHEN the callback fails the task with a cause
-        sfn.send_task_failure(taskToken=token, error="LabelingJobFailed", cause="workers quit")
-        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-            time.sleep(0.05)
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        sfn.send_task_failure(taskToken=waiting.token, error="LabelingJobFailed", cause="workers quit")
+        result = finished_execution(waiting.execution)
         # THEN the Catch sees both error and cause
         assert json.loads(result["output"])["error"] == {
             "Error": "LabelingJobFailed",
@@ -166,28 +191,20 @@ def test_a_task_token_answers_once(sfn_aws):
     sfn_task_token_once.PATCH.install()
     try:
         # GIVEN an execution waiting on a task token, then on a second one
-        sqs = boto3.client("sqs", region_name=REGION)
-        url = sqs.create_queue(QueueName="once")["QueueUrl"]
-        wait = {
-            "Type": "Task",
-            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-            "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
-        }
-        definition = {
-            "StartAt": "T",
-            "States": {"T": {**wait, "ResultPath": "$.first", "Next": "U"}, "U": {**wait, "End": True}},
-        }
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        arn = sfn.create_state_machine(name="once", definition=json.dumps(definition), roleArn=ROLE)[
-            "stateMachineArn"
-        ]
-        execution = sfn.start_execution(stateMachineArn=arn, name="once", input="{}")["executionArn"]
-        messages = []
-        while not messages:
-            messages = sqs.receive_message(QueueUrl=url).get("Messages", [])
-        token = json.loads(messages[0]["Body"])["token"]
-        sqs.delete_message(QueueUrl=url, ReceiptHandle=messages[0]["ReceiptHandle"])
+        waiting = _waiting_for_token(
+            "once",
+            lambda url: {
+                "StartAt": "T",
+                "States": {
+                    "T": _token_task(url, ResultPath="$.first", Next="U"),
+                    "U": _token_task(url, End=True),
+                },
+            },
+        )
+        sqs, url, token = waiting.sqs, waiting.url, waiting.token
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=waiting.message["ReceiptHandle"])
         # WHEN the first task is answered, then answered again while the execution waits on the second
+        sfn = boto3.client("stepfunctions", region_name=REGION)
         sfn.send_task_success(taskToken=token, output='{"n": 1}')
         second_token = None
         while second_token in (None, token):  # the second state's message, not a redelivery of the first
@@ -198,8 +215,7 @@ def test_a_task_token_answers_once(sfn_aws):
             sfn.send_task_success(taskToken=token, output='{"n": 2}')
         # THEN the second callback was refused as AWS refuses it, and the first one's output stands
         sfn.send_task_success(taskToken=second_token, output="{}")
-        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-            time.sleep(0.05)
+        result = finished_execution(waiting.execution)
         assert json.loads(result["output"]) == {}
         assert result["status"] == "SUCCEEDED"
     finally:
@@ -228,53 +244,15 @@ def test_jsonata_states_and_variables_evaluate(sfn_aws):
         sfn_jsonata.PATCH.uninstall()
 
 
-def _create_function(name: str, **kwargs) -> str:
-    iam = boto3.client("iam", region_name=REGION)
-    role = iam.create_role(RoleName=f"role-{name}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
-    return boto3.client("lambda", region_name=REGION).create_function(
-        FunctionName=name,
-        Runtime="python3.12",
-        Role=role,
-        Handler="app.handler",
-        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
-        **kwargs,
-    )["FunctionArn"]
-
-
 def test_stopping_an_execution_that_waits_for_a_callback_aborts_it(sfn_aws):
     sfn_stop_execution.PATCH.install()
     try:
         # GIVEN an execution waiting for a task token, with a Catch on its task
-        sqs = boto3.client("sqs", region_name=REGION)
-        url = sqs.create_queue(QueueName="stop-tokens")["QueueUrl"]
-        definition = {
-            "StartAt": "T",
-            "States": {
-                "T": {
-                    "Type": "Task",
-                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                    "Parameters": {"QueueUrl": url, "MessageBody": {"token.$": "$$.Task.Token"}},
-                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}],
-                    "End": True,
-                },
-                "Caught": {"Type": "Pass", "End": True},
-            },
-        }
-        sfn = boto3.client("stepfunctions", region_name=REGION)
-        arn = sfn.create_state_machine(name="stop", definition=json.dumps(definition), roleArn=ROLE)[
-            "stateMachineArn"
-        ]
-        execution = sfn.start_execution(stateMachineArn=arn, name="stop", input="{}")["executionArn"]
-        waited = time.monotonic() + 30
-        while not sqs.receive_message(QueueUrl=url).get("Messages"):
-            assert time.monotonic() < waited, "the task never sent its token to the queue"
-            time.sleep(0.05)
+        execution = _waiting_for_token("stop", lambda url: caught_task(_token_task(url), PASS_END)).execution
         # WHEN the execution is stopped
+        sfn = boto3.client("stepfunctions", region_name=REGION)
         sfn.stop_execution(executionArn=execution)
-        deadline = time.monotonic() + 10
-        while (result := sfn.describe_execution(executionArn=execution))["status"] == "RUNNING":
-            assert time.monotonic() < deadline, "the stopped execution is still RUNNING"
-            time.sleep(0.05)
+        result = finished_execution(execution, timeout=10, message="the stopped execution is still RUNNING")
         # THEN it ends ABORTED at once, and its Catch never ran
         assert result["status"] == "ABORTED"
         events = sfn.get_execution_history(executionArn=execution)["events"]

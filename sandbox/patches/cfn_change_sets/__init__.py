@@ -34,10 +34,11 @@ from moto.cloudformation.responses import CloudFormationResponse
 from moto.ssm.models import Parameter
 
 from .._base import AttributePatch, PatchSet
+from .._cfn_hooks import update_hook_patch
 from .create import create_change_set
 from .execute import execute_change_set
 from .lookup import delete_change_set, describe_change_set, list_change_sets
-from .resource_updates import build_function_update, build_parameter_update, build_parse_and_update
+from .resource_updates import build_parse_and_update, function_update, parameter_update
 
 PATCH = PatchSet(
     __name__,
@@ -47,6 +48,6 @@ PATCH = PatchSet(
     AttributePatch(CloudFormationResponse, "list_change_sets", lambda _original: list_change_sets),
     AttributePatch(CloudFormationResponse, "execute_change_set", lambda _original: execute_change_set),
     AttributePatch(cfn_parsing, "parse_and_update_resource", build_parse_and_update),
-    AttributePatch(Parameter, "update_from_cloudformation_json", build_parameter_update),
-    AttributePatch(LambdaFunction, "update_from_cloudformation_json", build_function_update),
+    update_hook_patch(Parameter, parameter_update),
+    update_hook_patch(LambdaFunction, function_update),
 )

@@ -6,7 +6,9 @@
 * An ``AWS::Lambda::Function`` that loses its ``Environment`` or ``Layers`` keeps the old ones, and one with
   inline code (``ZipFile``) cannot be updated: both are handled as on create.
 
-Each ``build_*`` takes the original attribute and returns its replacement (see :class:`AttributePatch`).
+``build_parse_and_update`` takes the original function and returns its replacement (see
+:class:`AttributePatch`); ``parameter_update`` and ``function_update`` are the update hooks of their
+resource types (see :func:`~sandbox.patches._cfn_hooks.update_hook_patch`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from typing import Any
 import moto.cloudformation.parsing as cfn_parsing
 from moto.awslambda.models import LambdaFunction
 from moto.ssm.models import Parameter, ssm_backends
+
+from .._cfn_hooks import HookCall
 
 # The package's logger, as before the patch was split into modules (the name shows in the sandbox's log).
 LOG = logging.getLogger(__package__)
@@ -51,62 +55,39 @@ def build_parse_and_update(original: Callable[..., Any]) -> Callable[..., Any]:
     return parse_and_update_resource
 
 
-def build_parameter_update(original: classmethod) -> classmethod:
+def parameter_update(call: HookCall) -> Parameter:
     """``Parameter.update_from_cloudformation_json`` that puts the next version (a new name replaces)."""
-
-    def update_from_cloudformation_json(
-        cls: type[Parameter],
-        original_resource: Parameter,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> Parameter:
-        properties = cloudformation_json.get("Properties", {})
-        if properties.get("Name", original_resource.name) != original_resource.name:  # a new name: replace
-            return original.__func__(
-                cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-            )
-        return ssm_backends[account_id][region_name].put_parameter(
-            name=original_resource.name,
-            description=properties.get("Description"),
-            value=properties.get("Value"),
-            parameter_type=properties.get("Type"),
-            allowed_pattern=properties.get("AllowedPattern"),
-            keyid=properties.get("KeyId"),
-            overwrite=True,
-            tags=[],  # PutParameter refuses tags with Overwrite; CloudFormation tags stay as they were
-            data_type=properties.get("DataType", "text"),
-            tier=properties.get("Tier"),
-            policies=properties.get("Policies"),
-        )
-
-    return classmethod(update_from_cloudformation_json)
+    original_resource: Parameter = call.original_resource
+    properties = call.properties
+    if properties.get("Name", original_resource.name) != original_resource.name:  # a new name: replace
+        replaced: Parameter = call.moto()
+        return replaced
+    return ssm_backends[call.account_id][call.region_name].put_parameter(
+        name=original_resource.name,
+        description=properties.get("Description"),
+        value=properties.get("Value"),
+        parameter_type=properties.get("Type"),
+        allowed_pattern=properties.get("AllowedPattern"),
+        keyid=properties.get("KeyId"),
+        overwrite=True,
+        tags=[],  # PutParameter refuses tags with Overwrite; CloudFormation tags stay as they were
+        data_type=properties.get("DataType", "text"),
+        tier=properties.get("Tier"),
+        policies=properties.get("Policies"),
+    )
 
 
-def build_function_update(original: classmethod) -> classmethod:
+def function_update(call: HookCall) -> LambdaFunction:
     """``LambdaFunction.update_from_cloudformation_json`` that resets dropped properties and zips inline
     code."""
-
-    def update_from_cloudformation_json(
-        cls: type[LambdaFunction],
-        original_resource: LambdaFunction,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> LambdaFunction:
-        # A property the new template drops is reset, as CloudFormation does (moto only sets what is given).
-        properties = cloudformation_json.setdefault("Properties", {})
-        properties.setdefault("Environment", {"Variables": {}})
-        properties.setdefault("Layers", [])
-        code = dict(properties.get("Code", {}))
-        # Inline source is zipped as on create (moto would base64-decode it).
-        if isinstance(code.get("ZipFile"), str):
-            code["ZipFile"] = base64.b64encode(cls._create_zipfile_from_plaintext_code(code["ZipFile"]))
-            properties["Code"] = code
-        return original.__func__(
-            cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name
-        )
-
-    return classmethod(update_from_cloudformation_json)
+    # A property the new template drops is reset, as CloudFormation does (moto only sets what is given).
+    properties = call.cloudformation_json.setdefault("Properties", {})
+    properties.setdefault("Environment", {"Variables": {}})
+    properties.setdefault("Layers", [])
+    code = dict(properties.get("Code", {}))
+    # Inline source is zipped as on create (moto would base64-decode it).
+    if isinstance(code.get("ZipFile"), str):
+        code["ZipFile"] = base64.b64encode(call.cls._create_zipfile_from_plaintext_code(code["ZipFile"]))
+        properties["Code"] = code
+    updated: LambdaFunction = call.moto()
+    return updated

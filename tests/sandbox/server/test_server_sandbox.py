@@ -9,6 +9,7 @@ import urllib.request
 import zipfile
 
 import pytest
+from sandbox_fakes import lambda_invoke_task
 
 ACS_ARN = "arn:aws:lambda:us-east-1:432418664414:function:ACS-BoundingBox"
 HANDLER = """
@@ -84,13 +85,7 @@ def test_an_upload_starts_a_workflow_that_waits_and_runs_the_handler(sandbox, fu
         "StartAt": "Wait",
         "States": {
             "Wait": {"Type": "Wait", "Seconds": 3600, "Next": "Run"},
-            "Run": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::lambda:invoke",
-                "OutputPath": "$.Payload",
-                "Parameters": {"FunctionName": function, "Payload": {"key.$": "$.detail.object.key"}},
-                "End": True,
-            },
+            "Run": lambda_invoke_task(function, {"key.$": "$.detail.object.key"}, End=True),
         },
     }
     machine = sfn.create_state_machine(

@@ -14,13 +14,18 @@ def _rule(s: Synth, predicate) -> dict[str, Any]:
     return rule
 
 
+def _event_rule(s: Synth, source: str) -> dict[str, Any]:
+    """The one rule whose event pattern matches events of ``source``."""
+    return _rule(s, lambda p: p.get("EventPattern", {}).get("source") == [source])
+
+
 def _ref(s: Synth, value: str) -> Any:
     return s.stack.resolve(value)
 
 
 def test_manifest_uploads_under_incoming_start_the_state_machine_with_the_event(default_synth):
     s = default_synth
-    rule = _rule(s, lambda p: p.get("EventPattern", {}).get("source") == ["aws.s3"])
+    rule = _event_rule(s, "aws.s3")
     # THEN only Object Created events of the input bucket, for incoming/*.manifest keys, match
     assert rule["EventPattern"] == {
         "source": ["aws.s3"],
@@ -42,7 +47,7 @@ def test_manifest_uploads_under_incoming_start_the_state_machine_with_the_event(
 
 def test_terminal_labeling_job_state_changes_reach_job_state_changed(default_synth):
     s = default_synth
-    rule = _rule(s, lambda p: p.get("EventPattern", {}).get("source") == ["aws.sagemaker"])
+    rule = _event_rule(s, "aws.sagemaker")
     assert rule["EventPattern"] == {
         "source": ["aws.sagemaker"],
         "detail-type": ["SageMaker Ground Truth Labeling Job State Change"],
